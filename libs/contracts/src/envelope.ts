@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { isoTimeSchema } from './reading';
+
+/** Metadata stored with every event: who and what caused it, and the trace it belongs to. */
+export const eventMetadataSchema = z.object({
+  correlationId: z.string(),
+  causationId: z.string().nullable(),
+  actor: z.string(),
+  traceparent: z.string().optional(),
+  tracestate: z.string().optional(),
+});
+export type EventMetadata = z.infer<typeof eventMetadataSchema>;
+
+/**
+ * A stored domain event as the outbox publishes it on JetStream (twin.*, maintenance.*).
+ * `data` is validated against the schema of `type` by the consumer that needs it.
+ */
+export const publishedEventV1 = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  schemaVersion: z.number().int().positive(),
+  occurredAt: isoTimeSchema,
+  recordedAt: isoTimeSchema,
+  assetId: z.string(),
+  streamId: z.string(),
+  streamVersion: z.number().int().positive(),
+  position: z.string(),
+  correlationId: z.string(),
+  causationId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  metadata: eventMetadataSchema,
+});
+export type PublishedEvent = z.infer<typeof publishedEventV1>;
