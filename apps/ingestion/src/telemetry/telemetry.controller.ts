@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { MAX_READINGS_PER_REQUEST, parseContract, readingSchema, telemetryBatchSchema, type Topology } from '@twinline/contracts';
+import { Messaging } from '@twinline/messaging';
+import { buildRawBatches, encodeNonFinite } from './raw-batch';
+import { TOPOLOGY } from '@twinline/service-kit';
+
+/** POST /v1/telemetry: one reading, or { readings: [...] } (up to MAX_READINGS_PER_REQUEST). */
+@Controller('v1/telemetry')
+export class TelemetryController {
+  constructor(
+    @Inject(Messaging) private readonly bus: Messaging,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  async receive(@Body() body: unknown) {
+    const receivedAt = new Date().toISOString();
+    const readings = parseBody(body);
+    const { messages, readingIds } = buildRawBatches(
+      readings.map((r) => ({ assetId: r.assetId, payload: r })),
+      { channel: 'http', receivedAt, topology: this.topology },
+    );
+    // 202 only once JetStream has stored every reading: what we accept is never lost.
+    await this.bus.publishMany(messages);
+    return { accepted: readingIds.length, receivedAt, readingIds };
+  }
+}
+
+function parseBody(body: unknown) {
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'readings' in body) {
+    const readings = (body as { readings: unknown }).readings;
+    const encoded = Array.isArray(readings) && readings.length <= MAX_READINGS_PER_REQUEST ? { readings: readings.map(encodeNonFinite) } : body;
+    return parseContract(telemetryBatchSchema, encoded, 'telemetry batch').readings;
+  }
+  return [parseContract(readingSchema, encodeNonFinite(body), 'reading')];
+}

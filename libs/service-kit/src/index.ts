@@ -1,0 +1,6 @@
+export * from './config';
+export * from './problem-details';
+export * from './health';
+export * from './bootstrap';
+export * from './postgres';
+export * from './providers';
