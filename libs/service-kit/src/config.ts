@@ -42,7 +42,8 @@ export const baseEnvSchema = z.object({
 
 /** Parses the environment against a schema; every bad variable is named with its rule. */
 export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Readonly<z.infer<S>> {
-  const result = schema.safeParse(env);
+  // An empty variable counts as unset (compose files pass ${VAR:-} through as '').
+  const result = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`));
   }

@@ -4,3 +4,5 @@ export * from './health';
 export * from './bootstrap';
 export * from './postgres';
 export * from './providers';
+export * from './outbox';
+export * from './aggregate-repository';

@@ -11,3 +11,10 @@ export function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a safe SQL identifier`);
   return `"${name}"`;
 }
+
+/** The quoted schema a TypeORM migration runs in (the DataSource's `schema` option). */
+export function migrationSchema(q: { connection: { options: object } }): string {
+  const schema = (q.connection.options as { schema?: string }).schema;
+  if (!schema) throw new Error('migrations need a DataSource with a schema');
+  return quoteIdent(schema);
+}

@@ -1,3 +1,4 @@
 export * from './postgres';
 export * from './wait';
 export * from './given-when-then';
+export * from './net';

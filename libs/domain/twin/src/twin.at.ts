@@ -1,0 +1,58 @@
+import type { TwinEvent } from '@twinline/contracts';
+import { TwinError } from './twin.errors';
+import { evolve } from './twin.evolve';
+import { initialTwinState, timeMs, type TwinState } from './twin.state';
+
+/**
+ * The source time a twin event is stored with (`occurredAt`):
+ * - `ReadingsApplied`: the latest `ts` among its readings (its last reading's, as readings come in order);
+ * - `TwinStatusChanged`: `at`, `AlarmRaised`: `raisedAt`, `AlarmCleared`: `clearedAt` — all the ts
+ *   of the reading that caused them.
+ */
+export function occurredAtOf(event: TwinEvent): string {
+  switch (event.type) {
+    case 'ReadingsApplied': {
+      const [first, ...rest] = event.data.readings;
+      if (first === undefined) throw new TwinError('TWIN.INVALID_TIME', 'a ReadingsApplied event holds at least one reading');
+      return rest.reduce((latest, r) => (timeMs(r.ts) >= timeMs(latest) ? r.ts : latest), first.ts);
+    }
+    case 'TwinStatusChanged':
+      return event.data.at;
+    case 'AlarmRaised':
+      return event.data.raisedAt;
+    case 'AlarmCleared':
+      return event.data.clearedAt;
+    default: {
+      const unknown: never = event;
+      throw new TwinError('TWIN.UNKNOWN_EVENT', `unknown twin event type ${JSON.stringify((unknown as { type?: unknown }).type)}`);
+    }
+  }
+}
+
+/** A stored twin event as the event store returns it. */
+export interface TimedTwinEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly occurredAt: string;
+}
+
+/**
+ * The twin as of source time `at` (events in stream order): events with `occurredAt <= at`, and of a
+ * `ReadingsApplied` event only the readings with `ts <= at` (a segment may straddle `at`). Times are
+ * compared as instants, not as text. An `at` that is not a date-time throws `TWIN.INVALID_TIME`.
+ */
+export function twinAt(events: readonly TimedTwinEvent[], at: string): TwinState {
+  const atMs = timeMs(at);
+  if (Number.isNaN(atMs)) throw new TwinError('TWIN.INVALID_TIME', `"${at}" is not an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z`);
+  let state = initialTwinState;
+  for (const stored of events) {
+    const event = { type: stored.type, data: stored.data } as TwinEvent;
+    if (event.type === 'ReadingsApplied') {
+      const readings = event.data.readings.filter((r) => timeMs(r.ts) <= atMs);
+      if (readings.length) state = evolve(state, { type: 'ReadingsApplied', data: { ...event.data, readings } });
+    } else if (timeMs(stored.occurredAt) <= atMs) {
+      state = evolve(state, event);
+    }
+  }
+  return state;
+}

@@ -1,0 +1,16 @@
+import type { FieldError } from '@twinline/contracts';
+
+/** Stable codes of the twin's broken invariants (mapped to HTTP problems and dead letters at the edge). */
+export type TwinErrorCode = 'TWIN.ASSET_MISMATCH' | 'TWIN.INVALID_PROFILES' | 'TWIN.INVALID_TIME' | 'TWIN.UNKNOWN_EVENT';
+
+/** A broken rule of the twin domain: a bug or a bad input at the caller, never an expected outcome. */
+export class TwinError extends Error {
+  constructor(
+    readonly code: TwinErrorCode,
+    message: string,
+    readonly errors: readonly FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'TwinError';
+  }
+}
