@@ -6,7 +6,8 @@ const { spawnSync } = require('node:child_process');
 
 const steps = [
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
-  ['lint', 'npx', ['eslint', '.']],
+  ['project graph (for the module-boundary rule)', 'npx', ['nx', 'show', 'projects']],
+  ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['unit + integration', 'npx', ['jest', '--selectProjects', 'unit', 'integration', ...process.argv.slice(2)]],
   ['end to end', 'npx', ['jest', '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)]],
 ];

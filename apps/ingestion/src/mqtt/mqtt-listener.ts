@@ -16,6 +16,7 @@ import { buildRawBatches, parseTelemetryTopic, readingsFromMqttPayload } from '.
 @Injectable()
 export class MqttListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private client?: MqttClient;
+  private subscribed = false;
   private readonly log = createLogger('ingestion').child({ component: 'mqtt' });
   private readonly stats = { messages: 0, readings: 0, rejectedTopics: 0 };
 
@@ -30,6 +31,7 @@ export class MqttListener implements OnApplicationBootstrap, OnApplicationShutdo
         name: 'mqtt',
         check: async () => {
           if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
+          if (!this.subscribed) throw new Error('not yet subscribed to the telemetry topics');
         },
       });
     }
@@ -54,7 +56,10 @@ export class MqttListener implements OnApplicationBootstrap, OnApplicationShutdo
     client.on('connect', () => {
       client.subscribe(topic, { qos: 1 }, (error) => {
         if (error) this.log.error('subscribe failed', { error, topic });
-        else this.log.info('subscribed', { url, topic });
+        else {
+          this.subscribed = true;
+          this.log.info('subscribed', { url, topic });
+        }
       });
     });
     client.on('error', (error) => this.log.warn('mqtt error', { error }));

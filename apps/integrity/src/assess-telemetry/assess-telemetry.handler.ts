@@ -1,0 +1,86 @@
+import { rawTelemetryV1, parseContract, type QuarantinedTelemetry, type RawTelemetry, type Topology, type TrustedReading, type ValidatedTelemetry, type QuarantinedItem } from '@twinline/contracts';
+import { assessBatch, type IntegrityRules, type IntegrityState } from '@twinline/domain-integrity';
+import { PermanentError, type Delivery, type OutgoingMessage } from '@twinline/messaging';
+import type { IntegrityStore } from '../store/integrity-store';
+
+export function parseRawTelemetry(body: unknown): RawTelemetry {
+  try {
+    return parseContract(rawTelemetryV1, body, 'telemetry.raw message');
+  } catch (error) {
+    throw new PermanentError((error as Error).message, { cause: error });
+  }
+}
+
+/** Device ids named in a batch's payloads (to load their sequence state in one query). */
+function deviceIdsOf(batch: readonly Delivery<RawTelemetry>[]): string[] {
+  const ids = new Set<string>();
+  for (const d of batch)
+    for (const item of d.data.items) {
+      const id = (item.payload as { deviceId?: unknown } | null)?.deviceId;
+      if (typeof id === 'string') ids.add(id);
+    }
+  return [...ids];
+}
+
+/**
+ * Handles a batch of raw telemetry messages: the pure integrity rules decide, this adapter publishes
+ * the validated and quarantined messages (ids derived from the raw message: a retry republishes the
+ * same ids, which JetStream deduplicates) and then commits device state, quarantine and the
+ * processed-message marks in one transaction. A redelivered message that was committed is skipped.
+ */
+export async function assessTelemetry(
+  batch: readonly Delivery<RawTelemetry>[],
+  deps: { store: IntegrityStore; publish: (messages: OutgoingMessage[]) => Promise<void>; topology: Topology; rules: IntegrityRules },
+): Promise<{ accepted: number; quarantined: number }> {
+  const processed = await deps.store.processedAmong(batch.map((d) => d.data.eventId));
+  const todo = batch.filter((d) => !processed.has(d.data.eventId));
+  if (todo.length === 0) return { accepted: 0, quarantined: 0 };
+
+  let state: IntegrityState = await deps.store.loadDevices(deviceIdsOf(todo));
+  const out: OutgoingMessage[] = [];
+  const quarantinedRows: Array<{ assetId: string; messageId: string; item: QuarantinedItem }> = [];
+  let accepted = 0;
+  for (const { data: raw } of todo) {
+    const result = assessBatch({ subjectAssetId: raw.assetId, items: raw.items }, state, deps.rules);
+    state = result.state;
+    accepted += result.accepted.length;
+    if (result.accepted.length) out.push(validatedMessage(raw, result.accepted, deps.topology));
+    if (result.quarantined.length) {
+      out.push(quarantinedMessage(raw, result.quarantined, deps.topology));
+      for (const item of result.quarantined) quarantinedRows.push({ assetId: raw.assetId, messageId: raw.eventId, item });
+    }
+  }
+  await deps.publish(out);
+  await deps.store.commit({ state, quarantined: quarantinedRows, messageIds: todo.map((d) => d.data.eventId) });
+  return { accepted, quarantined: quarantinedRows.length };
+}
+
+function validatedMessage(raw: RawTelemetry, readings: TrustedReading[], t: Topology): OutgoingMessage {
+  const eventId = `${raw.eventId}:validated`;
+  const payload: ValidatedTelemetry = {
+    type: 'TelemetryValidated',
+    schemaVersion: 1,
+    eventId,
+    occurredAt: raw.occurredAt,
+    assetId: raw.assetId,
+    correlationId: raw.correlationId,
+    causationId: raw.eventId,
+    readings,
+  };
+  return { subject: t.validatedTelemetry(raw.assetId), payload, msgId: eventId };
+}
+
+function quarantinedMessage(raw: RawTelemetry, items: QuarantinedItem[], t: Topology): OutgoingMessage {
+  const eventId = `${raw.eventId}:quarantined`;
+  const payload: QuarantinedTelemetry = {
+    type: 'TelemetryQuarantined',
+    schemaVersion: 1,
+    eventId,
+    occurredAt: raw.occurredAt,
+    assetId: raw.assetId,
+    correlationId: raw.correlationId,
+    causationId: raw.eventId,
+    items,
+  };
+  return { subject: t.quarantinedTelemetry(raw.assetId), payload, msgId: eventId };
+}

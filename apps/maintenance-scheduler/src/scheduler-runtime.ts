@@ -1,0 +1,61 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Topology } from '@twinline/contracts';
+import { CHECKPOINT_STORE, EVENT_STORE, GlobalLogReader, OutboxRelay, type CheckpointStore, type EventStore } from '@twinline/event-store';
+import { Messaging } from '@twinline/messaging';
+import { createLogger } from '@twinline/observability';
+import { TOPOLOGY, outboxPublisher } from '@twinline/service-kit';
+import { SCHEDULER_CONFIG, type SchedulerConfig } from './config';
+import { WorkOrderRepository, handleAlarms, parseAlarmRaised } from './handle-alarm/handle-alarm.handler';
+import { WorkOrdersProjection } from './work-orders/work-orders.projection';
+import { WORK_ORDER_STREAM_PREFIX, assetIdOfStream } from './streams';
+
+/** Starts the scheduler's loops: the alarm consumer, the work-orders projection and the outbox relay. */
+@Injectable()
+export class SchedulerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = createLogger('maintenance-scheduler');
+  private readonly loops: Array<{ stop(): Promise<void> }> = [];
+
+  constructor(
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+    @Inject(Messaging) private readonly bus: Messaging,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(WorkOrderRepository) private readonly orders: WorkOrderRepository,
+    @Inject(WorkOrdersProjection) private readonly view: WorkOrdersProjection,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const onError = (what: string) => (error: unknown) => this.log.warn(`${what} failed, retrying`, { error });
+    const projection = new GlobalLogReader({ store: this.store, checkpoints: this.checkpoints, name: 'work-orders', handle: (events) => this.view.handle(events), onError: onError('work-orders projection') });
+    const relay = new OutboxRelay({
+      store: this.store,
+      checkpoints: this.checkpoints,
+      name: 'outbox',
+      publish: outboxPublisher(this.bus, (e) => (e.streamId.startsWith(WORK_ORDER_STREAM_PREFIX) ? { subject: this.topology.maintenanceEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
+      onError: onError('outbox relay'),
+    });
+    projection.start();
+    relay.start();
+    this.loops.push(projection, relay);
+    const consumer = await this.bus.consume({
+      stream: this.topology.streams.twin,
+      durable: 'maintenance-scheduler__TWIN',
+      filterSubject: this.topology.filters.twinEvents('AlarmRaised'),
+      deadletterSubject: this.topology.deadletter('maintenance-scheduler'),
+      maxBatch: this.config.CONSUMER_MAX_BATCH,
+      parse: parseAlarmRaised,
+      handle: async (batch) => {
+        await handleAlarms(batch, { store: this.store, orders: this.orders, actor: 'service:maintenance-scheduler' });
+        relay.wake?.();
+        projection.wake?.();
+      },
+      onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
+    });
+    this.loops.unshift(consumer);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const loop of this.loops.splice(0)) await loop.stop();
+  }
+}

@@ -1,0 +1,76 @@
+import type { Pool } from 'pg';
+import type { AlarmAttachedToWorkOrderData, WorkOrderOpenedData } from '@twinline/contracts';
+import type { StoredEvent } from '@twinline/event-store';
+import { quoteIdent } from '@twinline/service-kit';
+
+export interface WorkOrderView {
+  workOrderId: string;
+  assetId: string;
+  cause: string;
+  priority: string;
+  status: string;
+  title: string;
+  alarmIds: string[];
+  openedAt: string;
+  updatedAt: string;
+}
+
+/** work_orders read model. Idempotent per event, so replaying a batch after a crash changes nothing. */
+export class WorkOrdersProjection {
+  private readonly s: string;
+  constructor(
+    private readonly pool: Pool,
+    schema: string,
+  ) {
+    this.s = quoteIdent(schema);
+  }
+
+  async handle(events: readonly StoredEvent[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const e of events) {
+        if (e.type === 'WorkOrderOpened') {
+          const d = e.data as unknown as WorkOrderOpenedData;
+          await client.query(
+            `INSERT INTO ${this.s}.work_orders (work_order_id, asset_id, cause, priority, status, title, alarm_ids, opened_at)
+             VALUES ($1, $2, $3, $4, 'OPEN', $5, $6::jsonb, $7) ON CONFLICT (work_order_id) DO NOTHING`,
+            [d.workOrderId, d.assetId, d.cause, d.priority, d.title, JSON.stringify([d.alarmId]), d.openedAt],
+          );
+        } else if (e.type === 'AlarmAttachedToWorkOrder') {
+          const d = e.data as unknown as AlarmAttachedToWorkOrderData;
+          await client.query(
+            `UPDATE ${this.s}.work_orders SET alarm_ids = alarm_ids || to_jsonb($2::text), updated_at = now()
+             WHERE work_order_id = $1 AND NOT alarm_ids ? $2`,
+            [d.workOrderId, d.alarmId],
+          );
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async list(filter: { assetId?: string; status?: string; limit: number; after?: string }): Promise<WorkOrderView[]> {
+    const params: unknown[] = [filter.after ?? '', filter.limit];
+    const where = ['work_order_id > $1'];
+    if (filter.assetId) where.push(`asset_id = $${params.push(filter.assetId)}`);
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    const r = await this.pool.query(`SELECT * FROM ${this.s}.work_orders WHERE ${where.join(' AND ')} ORDER BY work_order_id LIMIT $2`, params);
+    return r.rows.map((row) => ({
+      workOrderId: row.work_order_id,
+      assetId: row.asset_id,
+      cause: row.cause,
+      priority: row.priority,
+      status: row.status,
+      title: row.title,
+      alarmIds: row.alarm_ids,
+      openedAt: new Date(row.opened_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,137 @@
+import type { Pool } from 'pg';
+import { quoteIdent } from '@twinline/service-kit';
+
+export type DeliveryStatus = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD' | 'UNROUTED';
+
+export interface NewDelivery {
+  deliveryId: string;
+  eventId: string;
+  channel: string;
+  kind: string;
+  assetId: string;
+  subject: string;
+  body: Record<string, unknown>;
+  target: string | null;
+  status: Extract<DeliveryStatus, 'PENDING' | 'UNROUTED'>;
+}
+
+export interface DeliveryRow extends NewDelivery {
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  position: string;
+}
+
+export interface AttemptRow {
+  attempt: number;
+  at: string;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+function toRow(r: Record<string, unknown>): DeliveryRow {
+  return {
+    deliveryId: r.delivery_id as string,
+    eventId: r.event_id as string,
+    channel: r.channel as string,
+    kind: r.kind as string,
+    assetId: r.asset_id as string,
+    subject: r.subject as string,
+    body: r.body as Record<string, unknown>,
+    target: (r.target as string | null) ?? null,
+    status: r.status as NewDelivery['status'],
+    attempts: Number(r.attempts),
+    nextAttemptAt: new Date(r.next_attempt_at as string).toISOString(),
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: new Date(r.created_at as string).toISOString(),
+    deliveredAt: r.delivered_at ? new Date(r.delivered_at as string).toISOString() : null,
+    position: String(r.position),
+  };
+}
+
+/** The delivery log. Recording is idempotent per (event, channel): a redelivered event adds nothing. */
+export class DeliveryStore {
+  private readonly s: string;
+  constructor(
+    private readonly pool: Pool,
+    schema: string,
+  ) {
+    this.s = quoteIdent(schema);
+  }
+
+  async record(deliveries: readonly NewDelivery[]): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    const r = await this.pool.query(
+      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, status)
+       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.status
+       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, status text)
+       ON CONFLICT DO NOTHING`,
+      [
+        JSON.stringify(
+          deliveries.map((d) => ({ delivery_id: d.deliveryId, event_id: d.eventId, channel: d.channel, kind: d.kind, asset_id: d.assetId, subject: d.subject, body: d.body, target: d.target, status: d.status })),
+        ),
+      ],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /** Claims due deliveries for sending (a lease, so a crashed sender's work is picked up again). */
+  async claimDue(limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+    const r = await this.pool.query(
+      `UPDATE ${this.s}.deliveries SET status = 'SENDING', lease_until = now() + ($2::int * interval '1 millisecond')
+       WHERE delivery_id IN (
+         SELECT delivery_id FROM ${this.s}.deliveries
+         WHERE (status = 'PENDING' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now())
+         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [limit, leaseMs],
+    );
+    return r.rows.map(toRow);
+  }
+
+  async recordAttempt(
+    deliveryId: string,
+    attempt: { attempt: number; ok: boolean; statusCode: number | null; error: string | null; durationMs: number },
+    next: { status: 'DELIVERED' | 'PENDING' | 'DEAD'; nextAttemptAt?: Date },
+  ): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ${this.s}.delivery_attempts (delivery_id, attempt, ok, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [deliveryId, attempt.attempt, attempt.ok, attempt.statusCode, attempt.error, attempt.durationMs],
+      );
+      await client.query(
+        `UPDATE ${this.s}.deliveries SET status = $2, attempts = $3, last_error = $4, lease_until = NULL,
+           next_attempt_at = COALESCE($5, next_attempt_at), delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() ELSE delivered_at END
+         WHERE delivery_id = $1`,
+        [deliveryId, next.status, attempt.attempt, attempt.error, next.nextAttemptAt ?? null],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async list(filter: { status?: string; kind?: string; assetId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[] }>> {
+    const params: unknown[] = [filter.after ?? '0', filter.limit];
+    const where = ['d.position > $1'];
+    if (filter.status) where.push(`d.status = $${params.push(filter.status)}`);
+    if (filter.kind) where.push(`d.kind = $${params.push(filter.kind)}`);
+    if (filter.assetId) where.push(`d.asset_id = $${params.push(filter.assetId)}`);
+    const r = await this.pool.query(
+      `SELECT d.*, COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'at', a.at, 'ok', a.ok, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.attempt)
+         FROM ${this.s}.delivery_attempts a WHERE a.delivery_id = d.delivery_id), '[]'::jsonb) AS attempt_log
+       FROM ${this.s}.deliveries d WHERE ${where.join(' AND ')} ORDER BY d.position LIMIT $2`,
+      params,
+    );
+    return r.rows.map((row) => ({ ...toRow(row), attemptLog: row.attempt_log as AttemptRow[] }));
+  }
+}

@@ -1,0 +1,42 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { migrationSchema } from '@twinline/service-kit';
+
+/** The delivery log: one row per notification and channel, and every attempt. */
+export class DeliveriesInitial1732560000300 implements MigrationInterface {
+  name = 'DeliveriesInitial1732560000300';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.deliveries (
+      delivery_id text PRIMARY KEY,
+      event_id text NOT NULL,
+      channel text NOT NULL,
+      kind text NOT NULL,
+      asset_id text NOT NULL,
+      subject text NOT NULL,
+      body jsonb NOT NULL,
+      target text,
+      status text NOT NULL,
+      attempts integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz NOT NULL DEFAULT now(),
+      lease_until timestamptz,
+      last_error text,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      delivered_at timestamptz,
+      position bigserial NOT NULL,
+      UNIQUE (event_id, channel))`);
+    await q.query(`CREATE INDEX IF NOT EXISTS deliveries_due_idx ON ${s}.deliveries (next_attempt_at) WHERE status IN ('PENDING', 'SENDING')`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.delivery_attempts (
+      delivery_id text NOT NULL REFERENCES ${s}.deliveries (delivery_id),
+      attempt integer NOT NULL,
+      at timestamptz NOT NULL DEFAULT now(),
+      ok boolean NOT NULL,
+      status_code integer,
+      error text,
+      duration_ms integer NOT NULL,
+      PRIMARY KEY (delivery_id, attempt))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`DROP TABLE IF EXISTS ${s}.delivery_attempts, ${s}.deliveries`);
+  }
+}

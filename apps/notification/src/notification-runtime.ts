@@ -1,0 +1,56 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Topology } from '@twinline/contracts';
+import { Messaging } from '@twinline/messaging';
+import { createLogger } from '@twinline/observability';
+import { TOPOLOGY } from '@twinline/service-kit';
+import { NOTIFICATION_CONFIG, type NotificationConfig } from './config';
+import { DeliveryStore } from './deliveries/delivery-store';
+import { Dispatcher } from './dispatch/dispatcher';
+import { parsePublishedEvent, recordNotifications } from './record-notification/record-notification.handler';
+
+/** Consumes alarm and work-order events into the delivery log, and runs the dispatcher. */
+@Injectable()
+export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = createLogger('notification');
+  private readonly loops: Array<{ stop(): Promise<void> }> = [];
+
+  constructor(
+    @Inject(NOTIFICATION_CONFIG) private readonly config: NotificationConfig,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+    @Inject(Messaging) private readonly bus: Messaging,
+    @Inject(DeliveryStore) private readonly store: DeliveryStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const dispatcher = new Dispatcher({
+      store: this.store,
+      policy: { maxAttempts: this.config.NOTIFY_MAX_ATTEMPTS, baseDelayMs: this.config.NOTIFY_BASE_DELAY_MS, maxDelayMs: this.config.NOTIFY_MAX_DELAY_MS },
+      timeoutMs: this.config.NOTIFY_TIMEOUT_MS,
+      pollMs: this.config.NOTIFY_POLL_MS,
+      log: this.log,
+    });
+    dispatcher.start();
+    this.loops.push(dispatcher);
+    const subscriptions = [
+      { stream: this.topology.streams.twin, durable: 'notification__TWIN', filterSubject: this.topology.filters.twinEvents('AlarmRaised') },
+      { stream: this.topology.streams.maintenance, durable: 'notification__MAINTENANCE', filterSubject: this.topology.filters.maintenanceEvents('WorkOrderOpened') },
+    ];
+    for (const s of subscriptions) {
+      const consumer = await this.bus.consume({
+        ...s,
+        deadletterSubject: this.topology.deadletter('notification'),
+        parse: parsePublishedEvent,
+        handle: async (batch) => {
+          const recorded = await recordNotifications(batch, { store: this.store, webhookUrl: this.config.NOTIFY_WEBHOOK_URL });
+          if (recorded) dispatcher.wake();
+        },
+        onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
+      });
+      this.loops.unshift(consumer);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const loop of this.loops.splice(0)) await loop.stop();
+  }
+}

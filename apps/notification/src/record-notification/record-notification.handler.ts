@@ -1,0 +1,37 @@
+import { parseContract, publishedEventV1, type PublishedEvent } from '@twinline/contracts';
+import { notificationFor } from '@twinline/domain-notification';
+import { PermanentError, type Delivery } from '@twinline/messaging';
+import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
+
+export function parsePublishedEvent(body: unknown): PublishedEvent {
+  try {
+    return parseContract(publishedEventV1, body, 'published event');
+  } catch (error) {
+    throw new PermanentError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * Turns alarm and work-order events into delivery records (the pure notification policy decides
+ * what to say). One record per event and channel: a redelivered event records nothing new, so it is
+ * never notified twice. Sending happens in the dispatcher, with retries.
+ */
+export async function recordNotifications(batch: readonly Delivery<PublishedEvent>[], deps: { store: DeliveryStore; webhookUrl: string | undefined }): Promise<number> {
+  const deliveries: NewDelivery[] = [];
+  for (const { data: event } of batch) {
+    const n = notificationFor({ type: event.type, eventId: event.eventId, assetId: event.assetId, data: event.data });
+    if (!n) continue;
+    deliveries.push({
+      deliveryId: `${event.eventId}:webhook`,
+      eventId: event.eventId,
+      channel: 'webhook',
+      kind: n.kind,
+      assetId: event.assetId,
+      subject: n.subject,
+      body: { ...n.body, eventId: event.eventId, assetId: event.assetId, occurredAt: event.occurredAt, correlationId: event.correlationId },
+      target: deps.webhookUrl ?? null,
+      status: deps.webhookUrl ? 'PENDING' : 'UNROUTED',
+    });
+  }
+  return deps.store.record(deliveries);
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { DEFAULT_PROFILES, parseProfiles } from '@twinline/domain-twin';
+import { baseEnvSchema, loadConfig, portSchema } from '@twinline/service-kit';
+
+const json = (what: string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be JSON: ${(error as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+export const twinEnvSchema = baseEnvSchema.extend({
+  PORT: portSchema(3003),
+  CONSUMER_MAX_BATCH: z.coerce.number().int().min(1, 'must be >= 1').max(5000, 'must be <= 5000').default(1000),
+  /** Threshold profiles per asset class, overriding the defaults: {"pump": {"limits": {"temperatureC": {"max": 75}}}}. */
+  TWIN_PROFILES: json('TWIN_PROFILES').optional(),
+  /** Asset class per asset id: {"P-101": "pump"}; other assets use the "default" profile. */
+  TWIN_ASSET_CLASSES: json('TWIN_ASSET_CLASSES').pipe(z.record(z.string(), z.string(), { error: 'TWIN_ASSET_CLASSES must map asset ids to class names' })).optional(),
+});
+
+export function loadTwinConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(twinEnvSchema, env);
+  const profiles = config.TWIN_PROFILES === undefined ? DEFAULT_PROFILES : parseProfiles(config.TWIN_PROFILES);
+  return Object.freeze({ ...config, profiles, assetClasses: config.TWIN_ASSET_CLASSES ?? {} });
+}
+export type TwinConfig = ReturnType<typeof loadTwinConfig>;
+export const TWIN_CONFIG = Symbol('TWIN_CONFIG');

@@ -1,0 +1,68 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Topology } from '@twinline/contracts';
+import { profileFor } from '@twinline/domain-twin';
+import { CHECKPOINT_STORE, EVENT_STORE, GlobalLogReader, OutboxRelay, type CheckpointStore, type EventStore } from '@twinline/event-store';
+import { Messaging } from '@twinline/messaging';
+import { createLogger } from '@twinline/observability';
+import { TOPOLOGY, outboxPublisher } from '@twinline/service-kit';
+import { TWIN_CONFIG, type TwinConfig } from './config';
+import { applyReadings, parseValidatedTelemetry } from './apply-readings/apply-readings.handler';
+import { TwinRepository } from './apply-readings/twin-repository';
+import { TwinViewProjection } from './twin-view/twin-view.projection';
+import { assetIdOfStream, TWIN_STREAM_PREFIX } from './streams';
+
+/** Starts twin-state's loops: the telemetry consumer, the twin-view projection and the outbox relay. */
+@Injectable()
+export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = createLogger('twin-state');
+  private readonly loops: Array<{ stop(): Promise<void> }> = [];
+
+  constructor(
+    @Inject(TWIN_CONFIG) private readonly config: TwinConfig,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+    @Inject(Messaging) private readonly bus: Messaging,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(TwinRepository) private readonly twins: TwinRepository,
+    @Inject(TwinViewProjection) private readonly view: TwinViewProjection,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const onError = (what: string) => (error: unknown) => this.log.warn(`${what} failed, retrying`, { error });
+    const projection = new GlobalLogReader({ store: this.store, checkpoints: this.checkpoints, name: 'twin-view', handle: (events) => this.view.handle(events), onError: onError('twin-view projection') });
+    const relay = new OutboxRelay({
+      store: this.store,
+      checkpoints: this.checkpoints,
+      name: 'outbox',
+      publish: outboxPublisher(this.bus, (e) => (e.streamId.startsWith(TWIN_STREAM_PREFIX) ? { subject: this.topology.twinEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
+      onError: onError('outbox relay'),
+    });
+    projection.start();
+    relay.start();
+    this.loops.push(projection, relay);
+    const consumer = await this.bus.consume({
+      stream: this.topology.streams.telemetry,
+      durable: 'twin-state__TELEMETRY',
+      filterSubject: this.topology.filters.validatedTelemetry,
+      deadletterSubject: this.topology.deadletter('twin-state'),
+      maxBatch: this.config.CONSUMER_MAX_BATCH,
+      parse: parseValidatedTelemetry,
+      handle: async (batch) => {
+        await applyReadings(batch, {
+          store: this.store,
+          twins: this.twins,
+          profileOf: (assetId) => profileFor(this.config.assetClasses[assetId] ?? 'default', this.config.profiles),
+          actor: 'service:twin-state',
+        });
+        relay.wake?.();
+        projection.wake?.();
+      },
+      onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
+    });
+    this.loops.unshift(consumer);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const loop of this.loops.splice(0)) await loop.stop();
+  }
+}

@@ -1,0 +1,72 @@
+import type { Pool } from 'pg';
+import { initialTwinState, type TwinState } from '@twinline/domain-twin';
+import type { StoredEvent } from '@twinline/event-store';
+import { quoteIdent } from '@twinline/service-kit';
+import { foldTwin } from '../apply-readings/twin-repository';
+import { assetIdOfStream, TWIN_STREAM_PREFIX } from '../streams';
+import { toAssetView, type AssetView } from './twin-view';
+
+/**
+ * The twin_view read model: a batch of the global log is folded into the current rows in one
+ * transaction. Events at or below a row's version are skipped, so replaying a batch after a crash
+ * (checkpoint not yet saved) changes nothing. Rebuild = empty the table and read from position 0.
+ */
+export class TwinViewProjection {
+  private readonly s: string;
+  constructor(
+    private readonly pool: Pool,
+    schema: string,
+  ) {
+    this.s = quoteIdent(schema);
+  }
+
+  async handle(events: readonly StoredEvent[]): Promise<void> {
+    const byAsset = new Map<string, StoredEvent[]>();
+    for (const e of events) {
+      if (!e.streamId.startsWith(TWIN_STREAM_PREFIX)) continue;
+      const id = assetIdOfStream(e.streamId);
+      const list = byAsset.get(id);
+      if (list) list.push(e);
+      else byAsset.set(id, [e]);
+    }
+    if (byAsset.size === 0) return;
+    const ids = [...byAsset.keys()];
+    const current = await this.pool.query<{ asset_id: string; state: TwinState; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE asset_id = ANY($1::text[])`, [ids]);
+    const rows = new Map(current.rows.map((r) => [r.asset_id, r]));
+    const updates = ids.map((assetId) => {
+      const row = rows.get(assetId);
+      const fresh = byAsset.get(assetId)!.filter((e) => e.streamVersion > (row?.version ?? 0));
+      const state = foldTwin(fresh, row?.state ?? initialTwinState);
+      const last = fresh[fresh.length - 1];
+      return { asset_id: assetId, status: state.status, label: state.label, state, version: last?.streamVersion ?? row?.version ?? 0, position: last?.position ?? '0', changed: fresh.length > 0 };
+    });
+    const changed = updates.filter((u) => u.changed);
+    if (changed.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO ${this.s}.twin_view (asset_id, status, label, state, version, position)
+       SELECT r.asset_id, r.status, r.label, r.state, r.version, r.position
+       FROM jsonb_to_recordset($1::jsonb) AS r(asset_id text, status text, label text, state jsonb, version int, position bigint)
+       ON CONFLICT (asset_id) DO UPDATE SET status = EXCLUDED.status, label = EXCLUDED.label, state = EXCLUDED.state,
+         version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now()
+       WHERE ${this.s}.twin_view.version < EXCLUDED.version`,
+      [JSON.stringify(changed.map(({ changed: _c, ...r }) => r))],
+    );
+  }
+
+  async list(filter: { status?: string; after?: string; limit: number }): Promise<AssetView[]> {
+    const params: unknown[] = [filter.after ?? '', filter.limit];
+    let where = 'asset_id > $1';
+    if (filter.status) {
+      params.push(filter.status);
+      where += ` AND status = $${params.length}`;
+    }
+    const r = await this.pool.query<{ asset_id: string; state: TwinState; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
+    return r.rows.map((row) => toAssetView(row.asset_id, row.state, row.version));
+  }
+
+  async get(assetId: string): Promise<AssetView | null> {
+    const r = await this.pool.query<{ state: TwinState; version: number }>(`SELECT state, version FROM ${this.s}.twin_view WHERE asset_id = $1`, [assetId]);
+    const row = r.rows[0];
+    return row ? toAssetView(assetId, row.state, row.version) : null;
+  }
+}

@@ -1,0 +1,30 @@
+import type { TwinState } from '@twinline/domain-twin';
+
+/** What the HTTP API shows of a twin. */
+export interface AssetView {
+  readonly assetId: string;
+  readonly status: TwinState['status'];
+  readonly label: string;
+  readonly metrics: TwinState['metrics'];
+  readonly activeAlarms: Array<NonNullable<TwinState['activeAlarm']>>;
+  readonly alarmsRaised: number;
+  readonly readingsApplied: number;
+  readonly lastReadingTs: string | null;
+  readonly profile: string | null;
+  readonly version: number;
+}
+
+export function toAssetView(assetId: string, state: TwinState, version: number): AssetView {
+  return {
+    assetId,
+    status: state.status,
+    label: state.label,
+    metrics: state.metrics,
+    activeAlarms: state.activeAlarm ? [state.activeAlarm] : [],
+    alarmsRaised: state.alarmsRaised,
+    readingsApplied: state.readingsApplied,
+    lastReadingTs: state.lastReadingTs,
+    profile: state.profile,
+    version,
+  };
+}

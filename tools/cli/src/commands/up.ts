@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import { defaultLog, startPlatform, type Platform } from '../platform';
+import { provideInfra } from '../infra';
+import { runDemo } from './demo';
+
+export interface UpOptions {
+  readonly demo: boolean;
+  readonly quiet: boolean;
+}
+
+/** A webhook receiver for the demo: prints each notification the platform sends. */
+function startDemoWebhook(port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      try {
+        const n = JSON.parse(body) as { kind?: string; subject?: string };
+        process.stdout.write(`\x1b[1m🔔 notification\x1b[0m ${n.kind}: ${n.subject}\n`);
+      } catch {
+        process.stdout.write(`🔔 notification (not JSON): ${body.slice(0, 200)}\n`);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** `twinline up [--demo]`: the whole platform on this machine, stopped together on Ctrl-C. */
+export async function up(options: UpOptions): Promise<void> {
+  const infra = await provideInfra();
+  for (const note of infra.notes) console.log(`• ${note}`);
+  let webhook: Server | undefined;
+  const serviceEnv: Record<string, string> = {};
+  if (options.demo && !process.env.NOTIFY_WEBHOOK_URL) {
+    const port = Number(process.env.DEMO_WEBHOOK_PORT ?? 3099);
+    webhook = await startDemoWebhook(port);
+    serviceEnv.NOTIFY_WEBHOOK_URL = `http://127.0.0.1:${port}/notify`;
+    console.log(`• Notifications: demo webhook receiver on http://127.0.0.1:${port}/notify (set NOTIFY_WEBHOOK_URL to send them elsewhere)`);
+  }
+  let platform: Platform | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping the platform…');
+    await platform?.stop();
+    await infra.stop();
+    webhook?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const env = { ...infra.env, ...(process.env.NATS_PREFIX ? { NATS_PREFIX: process.env.NATS_PREFIX } : {}) };
+  const quietLog = (service: Parameters<typeof defaultLog>[0], line: string) => {
+    if (/"level":"(warn|error)"/.test(line) || !line.startsWith('{')) defaultLog(service, line);
+  };
+  try {
+    platform = await startPlatform({ env, serviceEnv: { notification: serviceEnv }, onLog: options.quiet ? quietLog : defaultLog });
+  } catch (error) {
+    console.error(`✖ ${(error as Error).message}`);
+    await shutdown(1);
+    return;
+  }
+  console.log('\n✔ Twinline is up:');
+  for (const [name, url] of Object.entries(platform.urls)) console.log(`  ${name.padEnd(22)} ${url}`);
+  if (options.demo) {
+    try {
+      await runDemo(platform, { mqttUrl: infra.env.MQTT_URL === 'embedded' ? `mqtt://127.0.0.1:${infra.env.MQTT_EMBEDDED_PORT}` : infra.env.MQTT_URL! });
+    } catch (error) {
+      console.error(`✖ demo failed: ${(error as Error).message}`);
+    }
+  }
+  console.log('\nPress Ctrl-C to stop.');
+}

@@ -1,0 +1,4 @@
+export * from './platform';
+export * from './seed';
+export * from './send';
+export * from './infra';

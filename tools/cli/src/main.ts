@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { up } from './commands/up';
+import { simulate } from './commands/simulate';
+
+const HELP = `twinline — event-sourced digital twin for predictive maintenance
+
+Usage: npx twinline <command> [options]
+
+Commands:
+  up [--demo] [--quiet]        start NATS/Postgres/MQTT where missing, then the five services;
+                               --demo sends the P-101 table and prints the twin table
+  simulate [--via mqtt|http]   send the source study's P-101 table (or --csv <file>) to ingestion
+           [--csv <file>] [--asset <id>] [--device <id>] [--site <site>] [--seq-base <n>]
+  bench [--readings <n>]       measure throughput and latency through the running platform
+  help                         this text
+
+Environment: NATS_URL, DATABASE_URL, MQTT_URL, INGESTION_URL (see README.md).`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'up': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
+      await up({ demo: values.demo!, quiet: values.quiet! });
+      return;
+    }
+    case 'simulate': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          via: { type: 'string', default: 'mqtt' },
+          csv: { type: 'string' },
+          asset: { type: 'string', default: 'P-101' },
+          device: { type: 'string' },
+          site: { type: 'string', default: 'demo-site' },
+          'seq-base': { type: 'string' },
+        },
+      });
+      if (values.via !== 'mqtt' && values.via !== 'http') throw new Error(`--via must be mqtt or http, got "${values.via}"`);
+      if (values['seq-base'] !== undefined && !/^\d+$/.test(values['seq-base'])) throw new Error(`--seq-base must be a non-negative integer, got "${values['seq-base']}"`);
+      await simulate({
+        via: values.via,
+        assetId: values.asset!,
+        site: values.site!,
+        ...(values.csv ? { csv: values.csv } : {}),
+        ...(values.device ? { deviceId: values.device } : {}),
+        ...(values['seq-base'] !== undefined ? { seqBase: Number(values['seq-base']) } : {}),
+      });
+      return;
+    }
+    case 'bench': {
+      const { bench } = await import('./commands/bench');
+      await bench(rest);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return;
+    default:
+      throw new Error(`unknown command "${command}"\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`✖ ${(error as Error)?.message ?? String(error)}`);
+  process.exit(1);
+});
