@@ -14,13 +14,13 @@ module.exports = {
       ...preset,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'],
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration.setup.js'],
     },
     {
       ...preset,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'],
-      testTimeout: 240_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e.setup.js'],
     },
   ],
 };

@@ -51,8 +51,8 @@ describe('twin-state crash in the middle of a stream', () => {
     await h.platform.start('twin-state');
 
     for (const assetId of assets) {
-      await waitFor(() => getJson<{ readingsApplied: number }>(`${h.platform.urls['twin-state']}/v1/assets/${assetId}`), {
-        accept: (r) => r.status === 200 && r.body.readingsApplied === sent.get(assetId),
+      await waitFor(async () => (await getJson<{ readingsApplied: number }>(`${h.platform.urls['twin-state']}/v1/assets/${assetId}`)).body.readingsApplied, {
+        accept: (applied) => applied === sent.get(assetId),
         what: `${sent.get(assetId)} readings applied to ${assetId}`,
         timeoutMs: 60_000,
       });

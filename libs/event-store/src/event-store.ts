@@ -47,7 +47,10 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Exclusive: events with position > after. '0' reads from the beginning. */
+  /**
+   * Exclusive cursor: '0' reads from the beginning, otherwise the position of the last event a
+   * previous readAll returned (what a checkpoint stores). See `EventStore.readAll` for the order.
+   */
   readonly after: string;
   readonly limit: number;
 }
@@ -59,9 +62,15 @@ export interface EventStore {
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
-   * Reads the global log in position order. Never skips an event whose transaction commits later
+   * Reads the global log in commit-safe order. Never skips an event whose transaction commits later
    * than a transaction with a higher position (it only returns events below the oldest running
    * transaction), so a reader that advances its checkpoint to the last returned position loses nothing.
+   *
+   * Order: in the Postgres store, by (writing transaction, position), as in event-driven-io/emmett.
+   * That is position order except where concurrent appends interleave: an append whose transaction
+   * started earlier but inserted later comes first, with a lower transaction id and a higher
+   * position. So treat `position` as a cursor for `after`, never as a monotonic number (do not
+   * skip an event because its position is lower than one already seen; deduplicate by eventId).
    */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   /** Current version of a stream, 0 when it does not exist. */
@@ -93,5 +102,18 @@ export class DuplicateEventError extends Error {
   constructor(readonly eventId: string) {
     super(`event ${eventId} is already stored`);
     this.name = 'DuplicateEventError';
+  }
+}
+
+/** Nest injection tokens for services that use the store. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
+
+/** An append that can never succeed as given (empty stream id, unparsable occurredAt, ...). */
+export class InvalidEventError extends Error {
+  readonly code = 'EVENT_STORE.INVALID_EVENT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
   }
 }

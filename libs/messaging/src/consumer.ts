@@ -50,11 +50,19 @@ interface Queued {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Creates or updates a durable, explicit-ack pull consumer. Idempotent. */
+/**
+ * Creates the durable, explicit-ack pull consumer, or rewinds it. JetStream redelivers a message
+ * that a crashed process had pulled but not acknowledged only after ack_wait, and meanwhile hands
+ * newer messages to the new process: one asset's readings would be handled out of order. So on
+ * start, when the durable has messages delivered but not acknowledged, it is recreated to start at
+ * its ack floor + 1, and everything after the floor comes again in stream order (handlers are
+ * idempotent, so what was already handled is a no-op). This assumes one active process per durable
+ * (per subject partition), which is how Twinline scales out (docs/adr/0004).
+ */
 export async function ensureConsumer(
   jsm: JetStreamManager,
   options: Pick<ConsumeOptions<unknown>, 'stream' | 'durable' | 'filterSubject' | 'maxDeliver' | 'ackWaitMs' | 'maxAckPending'>,
-): Promise<void> {
+): Promise<{ rewoundTo: number | null }> {
   const config = {
     durable_name: options.durable,
     ack_policy: AckPolicy.Explicit,
@@ -64,13 +72,21 @@ export async function ensureConsumer(
     ack_wait: nanos(options.ackWaitMs ?? 30_000),
     max_ack_pending: options.maxAckPending ?? 20_000,
   };
+  let info;
   try {
-    await jsm.consumers.info(options.stream, options.durable);
-    await jsm.consumers.update(options.stream, options.durable, config);
+    info = await jsm.consumers.info(options.stream, options.durable);
   } catch (error) {
     if (!String((error as Error).message).includes('not found')) throw error;
     await jsm.consumers.add(options.stream, config);
+    return { rewoundTo: null };
   }
+  if (info.delivered.stream_seq > info.ack_floor.stream_seq) {
+    const from = info.ack_floor.stream_seq + 1;
+    await jsm.consumers.delete(options.stream, options.durable);
+    await jsm.consumers.add(options.stream, { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
+    return { rewoundTo: from };
+  }
+  return { rewoundTo: null };
 }
 
 /**
@@ -84,7 +100,8 @@ export async function ensureConsumer(
  *   fails, or that cannot be parsed, goes to the dead-letter subject with its error and is terminated.
  */
 export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManager, options: ConsumeOptions<T>): Promise<RunningConsumer> {
-  await ensureConsumer(jsm, options);
+  const { rewoundTo } = await ensureConsumer(jsm, options);
+  if (rewoundTo !== null) (options.onError ?? (() => undefined))(new Error(`unacknowledged messages from a previous run: redelivering from stream sequence ${rewoundTo} in order`), { durable: options.durable, action: 'rewound' });
   const maxBatch = options.maxBatch ?? 500;
   const attempts = options.attempts ?? 3;
   const maxDeliver = options.maxDeliver ?? 20;

@@ -12,9 +12,3 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
-/** The quoted schema a TypeORM migration runs in (the DataSource's `schema` option). */
-export function migrationSchema(q: { connection: { options: object } }): string {
-  const schema = (q.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('migrations need a DataSource with a schema');
-  return quoteIdent(schema);
-}

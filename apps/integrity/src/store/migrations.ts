@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { migrationSchema } from '@twinline/service-kit';
+import { migrationSchema } from '@twinline/event-store';
 
 /** Integrity's own tables: device sequence state, quarantine, processed raw messages. */
 export class IntegrityInitial1732560000000 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { migrationSchema } from '@twinline/service-kit';
+import { migrationSchema } from '@twinline/event-store';
 
 /** Read model of the scheduler: one row per work order, kept by the work-orders projection. */
 export class WorkOrdersInitial1732560000200 implements MigrationInterface {

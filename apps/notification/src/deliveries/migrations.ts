@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { migrationSchema } from '@twinline/service-kit';
+import { migrationSchema } from '@twinline/event-store';
 
 /** The delivery log: one row per notification and channel, and every attempt. */
 export class DeliveriesInitial1732560000300 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { migrationSchema } from '@twinline/service-kit';
+import { migrationSchema } from '@twinline/event-store';
 
 /** Read model of twin-state: the current twin of every asset, kept by the twin-view projection. */
 export class TwinViewInitial1732560000100 implements MigrationInterface {
