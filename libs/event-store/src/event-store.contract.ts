@@ -190,6 +190,8 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         ]);
 
         expect(results.map((r) => r.nextExpectedVersion)).toEqual([2, 1, 3]);
+        const log = await wholeLog(store, 4);
+        expect(results.map((r) => r.lastPosition)).toEqual([log[1]!.position, log[2]!.position, log[3]!.position]);
         expect(verifyStreamChain(await store.readStream('asset-A'))).toMatchObject({ valid: true, checked: 3 });
       });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { StoredEvent } from './event-store';
 
 /** The `prevHash` of the first event of every stream: 64 zeros. */
@@ -98,8 +98,14 @@ export function canonicalEventContent(event: Omit<HashedEventContent, 'data' | '
 }
 
 export function hashOf(prevHash: string, canonicalContent: string): string {
-  return createHash('sha256').update(`${prevHash}\n${canonicalContent}`, 'utf8').digest('hex');
+  return sha256Hex(`${prevHash}\n${canonicalContent}`);
 }
+
+/** sha256 of the UTF-8 text, hex. One-shot `crypto.hash` (Node >= 20.12) is twice as fast. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 export type ChainVerification =
   | { readonly valid: true; readonly lastHash: string; readonly checked: number }

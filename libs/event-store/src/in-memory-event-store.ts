@@ -41,7 +41,7 @@ export class InMemoryEventStore implements EventStore {
     for (const event of plan.events) if (this.eventIds.has(event.eventId)) throw new DuplicateEventError(event.eventId);
 
     const recordedAt = (this.options.now?.() ?? new Date()).toISOString();
-    const lastPositions = new Map<string, string>();
+    const positions = new Map<string, string>();
     for (const { dataJson, metadataJson, ...planned } of plan.events) {
       const position = String(this.log.length + 1);
       // Data as Postgres returns it: parsed from JSON (undefined members gone, dates as strings).
@@ -54,12 +54,12 @@ export class InMemoryEventStore implements EventStore {
       if (!stream) this.streams.set(stored.streamId, (stream = { head: { version: 0, lastHash: stored.prevHash }, events: [] }));
       stream.events.push(stored);
       stream.head = { version: stored.streamVersion, lastHash: stored.hash };
-      lastPositions.set(stored.streamId, position);
+      positions.set(`${stored.streamVersion}@${stored.streamId}`, position);
     }
-    return plan.results.map(({ streamId, nextExpectedVersion }) => ({
+    return plan.results.map(({ streamId, nextExpectedVersion }, i) => ({
       streamId,
       nextExpectedVersion,
-      lastPosition: lastPositions.get(streamId) ?? '0',
+      lastPosition: (requests[i]!.events.length > 0 && positions.get(`${nextExpectedVersion}@${streamId}`)) || '0',
     }));
   }
 

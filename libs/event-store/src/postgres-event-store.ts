@@ -136,12 +136,18 @@ export class PostgresEventStore implements EventStore {
     assertTransactionIsYounger(rows, plan, requests);
 
     await client.query(this.sql.saveHeads, headColumns([...plan.heads]));
-    const inserted = await client.query<{ stream_id: string; last_position: string }>(this.sql.insertEvents, [eventRecords(plan.events)]);
-    const lastPositions = new Map(inserted.rows.map((row) => [row.stream_id, row.last_position]));
-    return plan.results.map(({ streamId, nextExpectedVersion }) => ({
+    // The insert returns the positions of the last event of each request that wrote any.
+    const lasts = plan.results.filter((_, i) => requests[i]!.events.length > 0);
+    const inserted = await client.query<{ stream_id: string; stream_version: number; position: string }>(this.sql.insertEvents, [
+      eventRecords(plan.events),
+      lasts.map((r) => r.streamId),
+      lasts.map((r) => r.nextExpectedVersion),
+    ]);
+    const positions = new Map(inserted.rows.map((row) => [`${row.stream_version}@${row.stream_id}`, row.position]));
+    return plan.results.map(({ streamId, nextExpectedVersion }, i) => ({
       streamId,
       nextExpectedVersion,
-      lastPosition: lastPositions.get(streamId) ?? '0',
+      lastPosition: (requests[i]!.events.length > 0 && positions.get(`${nextExpectedVersion}@${streamId}`)) || '0',
     }));
   }
 
@@ -286,8 +292,9 @@ function statements(schema: string) {
         FROM jsonb_to_recordset($1::jsonb) AS e(n int, stream_id text, stream_version int, event_id text, type text,
           schema_version int, occurred_at timestamptz, data jsonb, metadata jsonb, prev_hash text, hash text)
         ORDER BY n
-        RETURNING stream_id, position)
-      SELECT stream_id, max(position)::text AS last_position FROM inserted GROUP BY stream_id`,
+        RETURNING stream_id, stream_version, position)
+      SELECT stream_id, stream_version, position FROM inserted
+      JOIN unnest($2::text[], $3::int[]) AS last(stream_id, stream_version) USING (stream_id, stream_version)`,
     readStream: `SELECT ${columns} FROM ${events}
       WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3 ORDER BY stream_version LIMIT $4`,
     // The cursor is the position of the last event read; its transaction id is looked up, and the
