@@ -31,7 +31,7 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data-access', 'type:util', 'type:testing'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:data-access', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:tool', 'type:util'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:tool', 'type:util', 'type:data-access'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:twin', onlyDependOnLibsWithTags: ['scope:shared', 'scope:twin'] },
             { sourceTag: 'scope:integrity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:integrity'] },
@@ -50,13 +50,14 @@ export default [
     ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: IMPURE, message: 'domain libraries are pure: no frameworks, databases, brokers, telemetry or I/O' }] }],
-      'no-restricted-globals': ['error', { name: 'Date', message: 'time comes in with the command' }, { name: 'fetch', message: 'no I/O in the domain' }],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'no randomness in the domain' }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'no I/O in the domain' }, { name: 'setTimeout', message: 'no timers in the domain' }],
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'no randomness in the domain' }, { object: 'Date', property: 'now', message: 'time comes in with the command' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'time comes in with the command' }],
     },
   },
   {
     files: ['libs/**/*.ts', 'apps/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/*.contract.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@twinline/testing'], message: 'only spec files import the testing library' }] }],
     },
