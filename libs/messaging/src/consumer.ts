@@ -28,6 +28,11 @@ export interface ConsumeOptions<T> {
   /** Subject for dead letters of this consumer. */
   readonly deadletterSubject: string;
   readonly maxBatch?: number;
+  /**
+   * How long a partial batch may wait for more messages (ms). A few ms of latency buy much larger
+   * batches under load, and batches are what make the per-message cost small. 0 = never wait.
+   */
+  readonly lingerMs?: number;
   /** Server-side redelivery bound (crash loops); the message is dead-lettered before the last one. */
   readonly maxDeliver?: number;
   /** In-place attempts of a failing (non-transient) batch or message before it is isolated / dead-lettered. */
@@ -107,7 +112,9 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
   const maxDeliver = options.maxDeliver ?? 20;
   const onError = options.onError ?? (() => undefined);
   const consumer = await js.consumers.get(options.stream, options.durable);
+  const lingerMs = options.lingerMs ?? 5;
   const queue: Queued[] = [];
+  let firstQueuedAt = 0;
   let wake: (() => void) | null = null;
   let stopped = false;
   const stats = { handled: 0, deadLettered: 0, batches: 0, redelivered: 0 };
@@ -115,10 +122,9 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
   const messages: ConsumerMessages = await consumer.consume({
     max_messages: Math.max(maxBatch * 2, 100),
     callback: (msg) => {
+      if (queue.length === 0) firstQueuedAt = performance.now();
       queue.push({ msg });
-      const w = wake;
-      wake = null;
-      w?.();
+      wake?.();
     },
   });
 
@@ -215,9 +221,26 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
     while (!stopped) {
       if (queue.length === 0) {
         await new Promise<void>((r) => (wake = r));
+        wake = null;
         continue;
       }
+      const waited = performance.now() - firstQueuedAt;
+      if (queue.length < maxBatch && waited < lingerMs) {
+        // Linger: give the batch a moment to fill (woken early when a message arrives and fills it).
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, lingerMs - waited);
+          wake = () => {
+            if (queue.length >= maxBatch || stopped) {
+              clearTimeout(timer);
+              r();
+            }
+          };
+        });
+        wake = null;
+        if (queue.length < maxBatch && performance.now() - firstQueuedAt < lingerMs && !stopped) continue;
+      }
       const batch = queue.splice(0, maxBatch).map((q) => q.msg);
+      if (queue.length) firstQueuedAt = performance.now();
       try {
         await processBatch(batch);
       } catch (error) {
