@@ -118,3 +118,53 @@ describe('Messaging on a real JetStream', () => {
     expect(calls).toBe(4);
   });
 });
+
+describe('Consumer restart after a crash', () => {
+  const t = topology(uniqueName('rewind'));
+  let bus: Messaging;
+  beforeAll(async () => {
+    bus = await Messaging.connect({ url: NATS_URL, name: 'messaging-rewind', topology: t });
+  });
+  afterAll(async () => {
+    await deleteStreams(bus.jsm, t);
+    await bus.close();
+  });
+
+  it('redelivers what a crashed process pulled but never acknowledged before anything newer', async () => {
+    const subject = t.rawTelemetry('R1');
+    await bus.publishMany(Array.from({ length: 5 }, (_, i) => ({ subject, payload: { n: i + 1 }, msgId: `rw-${i + 1}` })));
+    // A process pulls messages 1..5, acknowledges 1 and 2, then dies (its connection closes).
+    const crashed = await Messaging.connect({ url: NATS_URL, name: 'crashed', topology: t });
+    let release = () => undefined as void;
+    const first = await crashed.consume<{ n: number }>({
+      stream: t.streams.telemetry,
+      durable: 'rw__TELEMETRY',
+      filterSubject: t.filters.rawTelemetry,
+      deadletterSubject: t.deadletter('rw'),
+      lingerMs: 0,
+      maxBatch: 1,
+      parse: (body) => body as { n: number },
+      handle: async (batch) => {
+        if (batch[0]!.data.n > 2) await new Promise<void>((r) => (release = r)); // stuck until the crash: never acknowledged
+      },
+    });
+    await waitFor(async () => (await bus.jsm.consumers.info(t.streams.telemetry, 'rw__TELEMETRY')).ack_floor.stream_seq === 2, { what: 'ack floor at 2' });
+    await crashed.nc.close();
+    release();
+    await first.stop();
+    await bus.publishMany([6, 7].map((n) => ({ subject, payload: { n }, msgId: `rw-${n}` })));
+
+    const seen: number[] = [];
+    const restarted = await bus.consume<{ n: number }>({
+      stream: t.streams.telemetry,
+      durable: 'rw__TELEMETRY',
+      filterSubject: t.filters.rawTelemetry,
+      deadletterSubject: t.deadletter('rw'),
+      parse: (body) => body as { n: number },
+      handle: async (batch) => void seen.push(...batch.map((d) => d.data.n)),
+    });
+    await waitFor(() => seen.length >= 5, { what: 'messages 3..7' });
+    expect(seen).toEqual([3, 4, 5, 6, 7]);
+    await restarted.stop();
+  });
+});

@@ -13,10 +13,14 @@ export interface ServiceOptions {
   readonly bodyLimitBytes?: number;
 }
 
+/** Nest's start-up chatter (modules, routes) is debug detail; everything else keeps its level. */
+const STARTUP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 class JsonNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info(String(message), { context });
+    if (context && STARTUP_CONTEXTS.has(context)) this.logger.debug(String(message), { context });
+    else this.logger.info(String(message), { context });
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error(String(message), { context, trace });

@@ -27,7 +27,7 @@ export async function runDemo(platform: Platform, o: { mqttUrl: string }): Promi
   const rows: string[][] = [];
   for (const [i, r] of readings.entries()) {
     const at = await getJson<AssetView>(`${twinUrl}?at=${encodeURIComponent(r.ts)}`);
-    rows.push([r.ts.replace('T', ' ').replace('Z', ''), 'P-101', String(r.metrics.pressurePsi), String(r.metrics.temperatureC), String(r.metrics.vibrationMmS), at.label, P101_TABLE[i]!.status === 'ALARM' ? 'ALARM' : 'Operational']);
+    rows.push([r.ts.replace('T', ' ').replace('Z', ''), 'P-101', String(r.metrics.pressurePsi), String(r.metrics.temperatureC), r.metrics.vibrationMmS.toFixed(1), at.label, P101_TABLE[i]!.status === 'ALARM' ? 'ALARM' : 'Operational']);
   }
   console.log('\nTable 1 — P-101 twin (status from the stored history at each reading time):\n');
   console.log(markdownTable(['Timestamp', 'Pump', 'Pressure (PSI)', 'Temperature (°C)', 'Vibration (mm/s)', 'Twin status', 'Study'], rows));
