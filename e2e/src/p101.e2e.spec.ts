@@ -1,3 +1,4 @@
+import mqtt from 'mqtt';
 import { p101Readings, sendReadings, P101_TABLE } from '@twinline/cli';
 import { waitFor } from '@twinline/testing';
 import { getJson, postJson, startHarness, MQTT_URL, type Harness } from './harness';
@@ -80,6 +81,18 @@ describe('P-101 through the whole platform', () => {
     expect(after.body.metrics.temperatureC!.value).toBe(51);
   });
 
+  it('quarantines a broken MQTT payload instead of dropping it', async () => {
+    const client = await mqtt.connectAsync(MQTT_URL, { clientId: `${h.topicRoot}-garbage` });
+    await client.publishAsync(`${h.topicRoot}/north-field/P-101/telemetry`, '{"deviceId": "P-101-edge", "seq": 14, "metr', { qos: 1 });
+    await client.endAsync();
+    const q = await waitFor(() => getJson<{ items: Array<{ reasons: Array<{ rule: string; message: string }>; payload: { unparsed?: string } }> }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101&rule=json`), {
+      accept: (r) => r.body.items.length === 1,
+      what: 'the broken payload in quarantine',
+    });
+    expect(q.body.items[0]!.reasons[0]!.message).toMatch(/not (valid )?JSON/);
+    expect(q.body.items[0]!.payload.unparsed).toContain('"seq": 14');
+  });
+
   it('answers a malformed body with 400 problem details naming the field', async () => {
     const bad = await postJson<{ status: number; errors: Array<{ field: string; message: string }> }>(`${h.platform.urls.ingestion}/v1/telemetry`, {
       deviceId: 'P-101-edge',
@@ -96,7 +109,7 @@ describe('P-101 through the whole platform', () => {
   });
 
   it('keeps every accepted reading: applied to the twin or quarantined', async () => {
-    const accepted = readings.length + 3; // ten over MQTT, three over HTTP (400s were not accepted)
+    const accepted = readings.length + 3 + 1; // ten and one broken over MQTT, three over HTTP (400s were not accepted)
     const applied = (await twin()).body.readingsApplied;
     const quarantined = (await getJson<{ items: unknown[] }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101`)).body.items.length;
     expect(applied + quarantined).toBe(accepted);
