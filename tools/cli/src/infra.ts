@@ -85,27 +85,37 @@ export async function provideInfra(env: NodeJS.ProcessEnv = process.env): Promis
 
   // Postgres
   const dbUrl = env.DATABASE_URL ?? DEFAULTS.DATABASE_URL;
-  if (await postgresReachable(dbUrl)) {
+  if (env.TWINLINE_EMBEDDED_POSTGRES !== 'true' && (await postgresReachable(dbUrl))) {
     out.DATABASE_URL = dbUrl;
     notes.push(`Postgres: ${dbUrl.replace(/:[^:@/]*@/, ':***@')}`);
   } else if (env.DATABASE_URL) {
     throw new Error(`Postgres is not reachable at DATABASE_URL=${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}`);
   } else {
     const port = Number(env.EMBEDDED_POSTGRES_PORT ?? 54329);
+    // embedded-postgres installs signal handlers that stop Postgres and exit at once, which would
+    // orphan the services; the platform stops Postgres itself, after the services.
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
     const { default: EmbeddedPostgres } = (await importEsm('embedded-postgres')) as { default: new (o: object) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> } };
+    for (const sig of signals) for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.removeListener(sig, l);
     const databaseDir = join(dataDir, 'postgres');
-    const pg = new EmbeddedPostgres({ databaseDir, user: 'postgres', password: 'twinline', port, persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined });
+    // C.UTF-8 exists everywhere; the package's default en_US.UTF-8 is missing on minimal systems.
+    const pg = new EmbeddedPostgres({ initdbFlags: ['--lc-messages=C.UTF-8', '--locale=C.UTF-8'], databaseDir, user: 'postgres', password: 'twinline', port, persistent: true, createPostgresUser: process.getuid?.() === 0, onLog: (m: string) => process.env.TWINLINE_DEBUG && process.stderr.write(m) });
     const fresh = spawnSync('test', ['-f', join(databaseDir, 'PG_VERSION')]).status !== 0;
     if (fresh) await pg.initialise();
     await pg.start();
     stops.push(() => pg.stop());
     out.DATABASE_URL = `postgres://postgres:twinline@127.0.0.1:${port}/postgres`;
-    notes.push(`Postgres: none reachable at ${dbUrl}; started an embedded Postgres on port ${port} (data in .twinline/postgres)`);
+    notes.push(`Postgres: ${env.TWINLINE_EMBEDDED_POSTGRES === 'true' ? 'TWINLINE_EMBEDDED_POSTGRES=true' : `none reachable at ${dbUrl}`}; started an embedded Postgres on port ${port} (data in .twinline/postgres)`);
   }
 
   // MQTT
   const mqttUrl = env.MQTT_URL ?? DEFAULTS.MQTT_URL;
-  if (mqttUrl === 'off' || mqttUrl === 'embedded') out.MQTT_URL = mqttUrl;
+  if (mqttUrl === 'off' || mqttUrl === 'embedded') {
+    out.MQTT_URL = mqttUrl;
+    out.MQTT_EMBEDDED_PORT = env.MQTT_EMBEDDED_PORT ?? '1883';
+    notes.push(mqttUrl === 'off' ? 'MQTT: off (HTTP only)' : `MQTT: ingestion embeds a broker on port ${out.MQTT_EMBEDDED_PORT}`);
+  }
   else {
     const mqtt = hostPort(mqttUrl, 1883);
     if (await reachable(mqtt.host, mqtt.port)) {
