@@ -1,5 +1,5 @@
 import { rawTelemetryV1, parseContract, type QuarantinedTelemetry, type RawTelemetry, type Topology, type TrustedReading, type ValidatedTelemetry, type QuarantinedItem } from '@twinline/contracts';
-import { assessBatch, type IntegrityRules, type IntegrityState } from '@twinline/domain-integrity';
+import { assessMessages, type IntegrityRules } from '@twinline/domain-integrity';
 import { PermanentError, type Delivery, type OutgoingMessage } from '@twinline/messaging';
 import type { IntegrityStore } from '../store/integrity-store';
 
@@ -36,13 +36,17 @@ export async function assessTelemetry(
   const todo = batch.filter((d) => !processed.has(d.data.eventId));
   if (todo.length === 0) return { accepted: 0, quarantined: 0 };
 
-  let state: IntegrityState = await deps.store.loadDevices(deviceIdsOf(todo));
+  const before = await deps.store.loadDevices(deviceIdsOf(todo));
+  const { results, state } = assessMessages(
+    todo.map(({ data: raw }) => ({ subjectAssetId: raw.assetId, items: raw.items })),
+    before,
+    deps.rules,
+  );
   const out: OutgoingMessage[] = [];
   const quarantinedRows: Array<{ assetId: string; messageId: string; item: QuarantinedItem }> = [];
   let accepted = 0;
-  for (const { data: raw } of todo) {
-    const result = assessBatch({ subjectAssetId: raw.assetId, items: raw.items }, state, deps.rules);
-    state = result.state;
+  for (const [i, { data: raw }] of todo.entries()) {
+    const result = results[i]!;
     accepted += result.accepted.length;
     if (result.accepted.length) out.push(validatedMessage(raw, result.accepted, deps.topology));
     if (result.quarantined.length) {

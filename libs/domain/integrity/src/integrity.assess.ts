@@ -81,9 +81,25 @@ function metricViolations(metrics: Reading['metrics'], rules: IntegrityRules): V
  * including a repeat inside this batch). Only accepted readings advance a device's last seq.
  */
 export function assessBatch(input: AssessInput, state: IntegrityState, rules: IntegrityRules): Assessment {
+  const devices: IntegrityState['devices'] = { ...state.devices };
+  return { ...assessInto(input, devices, rules), state: { devices } };
+}
+
+/**
+ * Judges many messages (each with its own subject asset) in order against one state: the same
+ * rules as assessBatch, with one copy of the device state for the whole batch instead of one per
+ * message (a batch of many one-reading messages would otherwise copy it per reading).
+ */
+export function assessMessages(inputs: readonly AssessInput[], state: IntegrityState, rules: IntegrityRules): { results: Array<Omit<Assessment, 'state'>>; state: IntegrityState } {
+  const devices: IntegrityState['devices'] = { ...state.devices };
+  const results = inputs.map((input) => assessInto(input, devices, rules));
+  return { results, state: { devices } };
+}
+
+/** Judges one message's items, advancing `devices` (owned by the caller) in place. */
+function assessInto(input: AssessInput, devices: IntegrityState['devices'], rules: IntegrityRules): Omit<Assessment, 'state'> {
   const accepted: TrustedReading[] = [];
   const quarantined: QuarantinedItem[] = [];
-  const devices: IntegrityState['devices'] = { ...state.devices };
 
   const quarantine = (item: RawItem, reasons: Violation[]) =>
     quarantined.push({
@@ -143,5 +159,5 @@ export function assessBatch(input: AssessInput, state: IntegrityState, rules: In
       metrics,
     });
   }
-  return { accepted, quarantined, state: { devices } };
+  return { accepted, quarantined };
 }

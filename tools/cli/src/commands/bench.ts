@@ -92,9 +92,11 @@ async function throughPlatform(o: { ingestionUrl: string; pool: Pool; schema: st
       while (sent < o.readings) {
         const count = Math.min(o.perMessage, o.readings - sent);
         sent += count;
+        // One asset per message, as a device or gateway sends its buffered readings; the asset
+        // is picked at random per message, with one device per asset and worker (seq in order).
+        const a = Math.floor(Math.random() * o.assets);
+        const device = `${o.runId}-d${a}-w${worker}`;
         const readings = Array.from({ length: count }, () => {
-          const a = Math.floor(Math.random() * o.assets);
-          const device = `${o.runId}-d${a}-w${worker}`;
           const seq = (seqs.get(device) ?? 0) + 1;
           seqs.set(device, seq);
           return { deviceId: device, assetId: `${o.runId}-A${a}`, seq, ts: new Date(Date.UTC(2024, 0, 1) + seq * 1000).toISOString(), metrics: { temperatureC: 40 + (seq % 30), pressurePsi: 1000 + (seq % 400), vibrationMmS: 2 } };

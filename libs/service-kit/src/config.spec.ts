@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { baseEnvSchema, ConfigError, DEFAULTS, loadConfig, portSchema, schemaName, topologyFrom } from './config';
+
+const schema = baseEnvSchema.extend({ PORT: portSchema(3001) });
+
+/** The ConfigError a load throws (fails the test when it does not throw one). */
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(schema, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('gives every default for an empty environment, frozen', () => {
+    const config = loadConfig(schema, {});
+    expect(config).toEqual({
+      NATS_URL: DEFAULTS.NATS_URL,
+      DATABASE_URL: DEFAULTS.DATABASE_URL,
+      NATS_PREFIX: '',
+      DB_SCHEMA_PREFIX: '',
+      DB_POOL_MAX: 10,
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      HTTP_BODY_LIMIT_BYTES: 8 * 1024 * 1024,
+      PORT: 3001,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads given values, coercing numbers, and ignores variables outside the schema', () => {
+    const config = loadConfig(schema, {
+      PORT: '8080',
+      NATS_URL: 'nats://nats:4222',
+      DATABASE_URL: 'postgresql://u@db:5432/twinline',
+      NATS_PREFIX: 'run-7',
+      DB_POOL_MAX: '25',
+      LOG_LEVEL: 'debug',
+      PATH: '/usr/bin',
+    });
+    expect(config).toMatchObject({ PORT: 8080, NATS_URL: 'nats://nats:4222', DATABASE_URL: 'postgresql://u@db:5432/twinline', NATS_PREFIX: 'run-7', DB_POOL_MAX: 25, LOG_LEVEL: 'debug' });
+    expect(config).not.toHaveProperty('PATH');
+  });
+
+  it('counts an empty variable as unset (compose passes ${VAR:-} through as "")', () => {
+    expect(loadConfig(schema, { PORT: '', NATS_URL: '', LOG_LEVEL: '' })).toMatchObject({ PORT: 3001, NATS_URL: DEFAULTS.NATS_URL, LOG_LEVEL: 'info' });
+  });
+
+  it.each([
+    ['abc', 'PORT: Invalid input: expected number, received NaN (got "abc")'],
+    ['70000', 'PORT: must be 0-65535 (got "70000")'],
+    ['-1', 'PORT: must be 0-65535 (got "-1")'],
+    ['80.5', 'PORT: must be an integer (got "80.5")'],
+  ])('rejects PORT=%s with a ConfigError naming PORT and the value', (value, problem) => {
+    const error = configErrorOf({ PORT: value });
+    expect(error.code).toBe('CONFIG.INVALID');
+    expect(error.problems).toEqual([problem]);
+    expect(error.message).toBe(`invalid configuration:\n  - ${problem}`);
+  });
+
+  it.each([['http://x'], ['nats-server:4222'], ['not a url']])('rejects NATS_URL=%s, naming the accepted schemes', (value) => {
+    expect(configErrorOf({ NATS_URL: value }).problems).toEqual([`NATS_URL: must be a URL with scheme nats or tls or ws or wss (got ${JSON.stringify(value)})`]);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configErrorOf({ PORT: 'abc', DATABASE_URL: 'mysql://db/x', LOG_LEVEL: 'trace', NATS_PREFIX: 'a.b' });
+    const named = error.problems.map((p) => p.split(':')[0]).sort();
+    expect(named).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'NATS_PREFIX', 'PORT']);
+    for (const variable of named) expect(error.message).toContain(`  - ${variable}: `);
+  });
+
+  it('names a nested field by its dotted path', () => {
+    const nested = z.object({ LIMITS: z.object({ max: z.number() }) });
+    expect(() => loadConfig(nested, {})).toThrow(ConfigError);
+    try {
+      loadConfig(z.object({ A: z.coerce.number().min(5, 'must be >= 5') }), { A: '1' });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual(['A: must be >= 5 (got "1")']);
+    }
+  });
+});
+
+describe('topologyFrom and schemaName', () => {
+  it('derive the NATS names and the Postgres schema from the prefixes', () => {
+    const config = loadConfig(schema, { NATS_PREFIX: 'run-7', DB_SCHEMA_PREFIX: 'run7_' });
+    expect(topologyFrom(config).rawTelemetry('P-101')).toBe('run-7.telemetry.raw.P-101');
+    expect(topologyFrom(config).streams.telemetry).toBe('RUN_7_TELEMETRY');
+    expect(schemaName(config, 'twin-state')).toBe('run7_twin_state');
+    expect(schemaName(loadConfig(schema, {}), 'maintenance-scheduler')).toBe('maintenance_scheduler');
+  });
+});
