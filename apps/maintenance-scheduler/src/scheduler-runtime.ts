@@ -1,9 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Topology } from '@twinline/contracts';
-import { CHECKPOINT_STORE, EVENT_STORE, GlobalLogReader, OutboxRelay, type CheckpointStore, type EventStore } from '@twinline/event-store';
+import { CHECKPOINT_STORE, EVENT_STORE, type CheckpointStore, type EventStore } from '@twinline/event-store';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
-import { TOPOLOGY, outboxPublisher } from '@twinline/service-kit';
+import { TOPOLOGY, outboxPublisher, startProjectionAndOutbox } from '@twinline/service-kit';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './config';
 import { WorkOrderRepository, handleAlarms, parseAlarmRaised } from './handle-alarm/handle-alarm.handler';
 import { WorkOrdersProjection } from './work-orders/work-orders.projection';
@@ -26,18 +26,14 @@ export class SchedulerRuntime implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const onError = (what: string) => (error: unknown) => this.log.warn(`${what} failed, retrying`, { error });
-    const projection = new GlobalLogReader({ store: this.store, checkpoints: this.checkpoints, name: 'work-orders', handle: (events) => this.view.handle(events), onError: onError('work-orders projection') });
-    const relay = new OutboxRelay({
+    const loops = startProjectionAndOutbox({
       store: this.store,
       checkpoints: this.checkpoints,
-      name: 'outbox',
+      projection: { name: 'work-orders', handle: (events) => this.view.handle(events) },
       publish: outboxPublisher(this.bus, (e) => (e.streamId.startsWith(WORK_ORDER_STREAM_PREFIX) ? { subject: this.topology.maintenanceEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
-      onError: onError('outbox relay'),
+      log: this.log,
     });
-    projection.start();
-    relay.start();
-    this.loops.push(projection, relay);
+    this.loops.push(loops);
     const consumer = await this.bus.consume({
       stream: this.topology.streams.twin,
       durable: 'maintenance-scheduler__TWIN',
@@ -47,8 +43,7 @@ export class SchedulerRuntime implements OnApplicationBootstrap, BeforeApplicati
       parse: parseAlarmRaised,
       handle: async (batch) => {
         await handleAlarms(batch, { store: this.store, orders: this.orders, actor: 'service:maintenance-scheduler' });
-        relay.wake?.();
-        projection.wake?.();
+        loops.wake();
       },
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
     });

@@ -1,17 +1,17 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Topology } from '@twinline/contracts';
 import { profileFor } from '@twinline/domain-twin';
-import { CHECKPOINT_STORE, EVENT_STORE, GlobalLogReader, OutboxRelay, type CheckpointStore, type EventStore } from '@twinline/event-store';
+import { CHECKPOINT_STORE, EVENT_STORE, type CheckpointStore, type EventStore } from '@twinline/event-store';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
-import { TOPOLOGY, outboxPublisher } from '@twinline/service-kit';
+import { TOPOLOGY, outboxPublisher, startProjectionAndOutbox } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { applyReadings, parseValidatedTelemetry } from './apply-readings/apply-readings.handler';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from './streams';
 
-/** Starts twin-state's loops: the telemetry consumer, the twin-view projection and the outbox relay. */
+/** Starts twin-state's loops: the telemetry consumer, then the twin-view projection and the outbox relay. */
 @Injectable()
 export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = createLogger('twin-state');
@@ -28,18 +28,14 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const onError = (what: string) => (error: unknown) => this.log.warn(`${what} failed, retrying`, { error });
-    const projection = new GlobalLogReader({ store: this.store, checkpoints: this.checkpoints, name: 'twin-view', handle: (events) => this.view.handle(events), onError: onError('twin-view projection') });
-    const relay = new OutboxRelay({
+    const loops = startProjectionAndOutbox({
       store: this.store,
       checkpoints: this.checkpoints,
-      name: 'outbox',
+      projection: { name: 'twin-view', handle: (events) => this.view.handle(events) },
       publish: outboxPublisher(this.bus, (e) => (e.streamId.startsWith(TWIN_STREAM_PREFIX) ? { subject: this.topology.twinEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
-      onError: onError('outbox relay'),
+      log: this.log,
     });
-    projection.start();
-    relay.start();
-    this.loops.push(projection, relay);
+    this.loops.push(loops);
     const consumer = await this.bus.consume({
       stream: this.topology.streams.telemetry,
       durable: 'twin-state__TELEMETRY',
@@ -54,8 +50,7 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
           profileOf: (assetId) => profileFor(this.config.assetClasses[assetId] ?? 'default', this.config.profiles),
           actor: 'service:twin-state',
         });
-        relay.wake?.();
-        projection.wake?.();
+        loops.wake();
       },
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
     });

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { baseEnvSchema, ConfigError, DEFAULTS, loadConfig, portSchema, schemaName, topologyFrom } from './config';
 
 const schema = baseEnvSchema.extend({ PORT: portSchema(3001) });
@@ -70,16 +69,6 @@ describe('loadConfig', () => {
     const named = error.problems.map((p) => p.split(':')[0]).sort();
     expect(named).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'NATS_PREFIX', 'PORT']);
     for (const variable of named) expect(error.message).toContain(`  - ${variable}: `);
-  });
-
-  it('names a nested field by its dotted path', () => {
-    const nested = z.object({ LIMITS: z.object({ max: z.number() }) });
-    expect(() => loadConfig(nested, {})).toThrow(ConfigError);
-    try {
-      loadConfig(z.object({ A: z.coerce.number().min(5, 'must be >= 5') }), { A: '1' });
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual(['A: must be >= 5 (got "1")']);
-    }
   });
 });
 

@@ -6,3 +6,4 @@ export * from './postgres';
 export * from './providers';
 export * from './outbox';
 export * from './aggregate-repository';
+export * from './store-loops';

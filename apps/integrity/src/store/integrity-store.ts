@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { QuarantinedItem } from '@twinline/contracts';
 import type { IntegrityState } from '@twinline/domain-integrity';
-import { quoteIdent } from '@twinline/service-kit';
+import { quoteIdent, withTransaction } from '@twinline/service-kit';
 
 export interface QuarantineRecord {
   readingId: string;
@@ -41,9 +41,7 @@ export class IntegrityStore {
 
   /** Commits the outcome of a batch: device state, quarantine records and processed message ids. */
   async commit(outcome: { state: IntegrityState; quarantined: Array<{ assetId: string; messageId: string; item: QuarantinedItem }>; messageIds: readonly string[] }): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       const devices = Object.entries(outcome.state.devices);
       if (devices.length) {
         await client.query(
@@ -79,13 +77,7 @@ export class IntegrityStore {
         );
       }
       await client.query(`INSERT INTO ${this.s}.processed_messages (message_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [outcome.messageIds]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async listQuarantine(filter: { assetId?: string; rule?: string; after?: string; limit: number }): Promise<QuarantineRecord[]> {

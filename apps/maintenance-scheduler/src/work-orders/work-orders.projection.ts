@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { AlarmAttachedToWorkOrderData, WorkOrderOpenedData } from '@twinline/contracts';
 import type { StoredEvent } from '@twinline/event-store';
-import { quoteIdent } from '@twinline/service-kit';
+import { quoteIdent, withTransaction } from '@twinline/service-kit';
 
 export interface WorkOrderView {
   workOrderId: string;
@@ -26,9 +26,7 @@ export class WorkOrdersProjection {
   }
 
   async handle(events: readonly StoredEvent[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       for (const e of events) {
         if (e.type === 'WorkOrderOpened') {
           const d = e.data as unknown as WorkOrderOpenedData;
@@ -46,13 +44,7 @@ export class WorkOrdersProjection {
           );
         }
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async list(filter: { assetId?: string; status?: string; limit: number; after?: string }): Promise<WorkOrderView[]> {

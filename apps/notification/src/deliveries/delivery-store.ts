@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { quoteIdent } from '@twinline/service-kit';
+import { quoteIdent, withTransaction } from '@twinline/service-kit';
 
 export type DeliveryStatus = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD' | 'UNROUTED';
 
@@ -98,9 +98,7 @@ export class DeliveryStore {
     attempt: { attempt: number; ok: boolean; statusCode: number | null; error: string | null; durationMs: number },
     next: { status: 'DELIVERED' | 'PENDING' | 'DEAD'; nextAttemptAt?: Date },
   ): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO ${this.s}.delivery_attempts (delivery_id, attempt, ok, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
         [deliveryId, attempt.attempt, attempt.ok, attempt.statusCode, attempt.error, attempt.durationMs],
@@ -111,13 +109,7 @@ export class DeliveryStore {
          WHERE delivery_id = $1`,
         [deliveryId, next.status, attempt.attempt, attempt.error, next.nextAttemptAt ?? null],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async list(filter: { status?: string; kind?: string; assetId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[] }>> {

@@ -1,0 +1,181 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { maintenanceEventSchemas, type AlarmRaisedData, type PublishedEvent } from '@twinline/contracts';
+import { InMemoryEventStore, WrongExpectedVersionError, type StoredEvent } from '@twinline/event-store';
+import { isPermanent, isTransient, PermanentError, type Delivery } from '@twinline/messaging';
+import { handleAlarms, parseAlarmRaised, WorkOrderRepository, type AlarmRaisedMessage } from './handle-alarm.handler';
+
+function alarmData(readingId: string, over: Partial<AlarmRaisedData> = {}): AlarmRaisedData {
+  return {
+    assetId: 'P-101',
+    alarmId: `ALM-${readingId}`,
+    cause: 'THRESHOLD_EXCEEDED',
+    severity: 'HIGH',
+    message: 'Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi',
+    raisedAt: '2024-01-01T03:00:00Z',
+    readingId,
+    conditions: [{ metric: 'temperatureC', value: 82, limit: 80, comparator: '>' }],
+    profile: 'pump',
+    ...over,
+  };
+}
+
+/** An AlarmRaised event as twin-state's outbox publishes it. */
+function published(eventId: string, data: Record<string, unknown>, type = 'AlarmRaised'): PublishedEvent {
+  return {
+    eventId,
+    type,
+    schemaVersion: 1,
+    occurredAt: String(data['raisedAt'] ?? '2024-01-01T03:00:00Z'),
+    recordedAt: '2024-01-01T03:00:01.000Z',
+    assetId: String(data['assetId'] ?? 'P-101'),
+    streamId: `asset-${String(data['assetId'] ?? 'P-101')}`,
+    streamVersion: 3,
+    position: '3',
+    correlationId: `C-${eventId}`,
+    causationId: 'V-1',
+    data,
+    metadata: { correlationId: `C-${eventId}`, causationId: 'V-1', actor: 'service:twin-state' },
+  };
+}
+
+let seq = 0;
+function delivery(eventId: string, data: AlarmRaisedData): Delivery<AlarmRaisedMessage> {
+  return {
+    // Through the consumer's parse step, as the runtime does.
+    data: parseAlarmRaised(JSON.parse(JSON.stringify(published(eventId, data)))),
+    subject: `twin.${data.assetId}.AlarmRaised`,
+    streamSeq: ++seq,
+    deliveryCount: 1,
+    headers: undefined,
+    traceContext: ROOT_CONTEXT,
+  };
+}
+
+describe('handleAlarms', () => {
+  let store: InMemoryEventStore;
+  let deps: { store: InMemoryEventStore; orders: WorkOrderRepository; actor: string };
+  const firstAlarm = delivery('E-R-4:AlarmRaised', alarmData('R-4'));
+  const secondAlarm = delivery('E-R-8:AlarmRaised', alarmData('R-8', { raisedAt: '2024-01-01T07:00:00Z', message: 'Temperature 95 °C > 80 °C' }));
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    deps = { store, orders: new WorkOrderRepository(store), actor: 'service:maintenance-scheduler' };
+  });
+
+  const stream = (assetId = 'P-101') => store.readStream(`workorders-${assetId}`);
+  const allEvents = () => store.readAll({ after: '0', limit: 1000 });
+  const summary = (events: readonly StoredEvent[]) => events.map((e) => [e.type, e.eventId, e.streamVersion]);
+
+  it('opens a work order for the first alarm of a cause, in stream workorders-<asset>', async () => {
+    expect(await handleAlarms([firstAlarm], deps)).toBe(1);
+    const events = await stream();
+    expect(summary(events)).toEqual([['WorkOrderOpened', 'E-R-4:AlarmRaised:WorkOrderOpened', 1]]);
+    expect(events[0]!.data).toEqual({
+      workOrderId: 'WO-P-101-0001',
+      assetId: 'P-101',
+      cause: 'THRESHOLD_EXCEEDED',
+      priority: 'P2',
+      title: 'P-101: Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi',
+      alarmId: 'ALM-R-4',
+      openedAt: '2024-01-01T03:00:00Z',
+    });
+    expect(Date.parse(events[0]!.occurredAt)).toBe(Date.parse('2024-01-01T03:00:00Z'));
+    expect(events[0]!.metadata).toEqual({ correlationId: 'C-E-R-4:AlarmRaised', causationId: 'E-R-4:AlarmRaised', actor: 'service:maintenance-scheduler' });
+    expect(maintenanceEventSchemas.WorkOrderOpened.safeParse(events[0]!.data).success).toBe(true);
+  });
+
+  it('attaches a second alarm of the same cause to the open work order', async () => {
+    await handleAlarms([firstAlarm], deps);
+    expect(await handleAlarms([secondAlarm], deps)).toBe(1);
+    const events = await stream();
+    expect(summary(events)).toEqual([
+      ['WorkOrderOpened', 'E-R-4:AlarmRaised:WorkOrderOpened', 1],
+      ['AlarmAttachedToWorkOrder', 'E-R-8:AlarmRaised:AlarmAttachedToWorkOrder', 2],
+    ]);
+    expect(events[1]!.data).toEqual({ workOrderId: 'WO-P-101-0001', assetId: 'P-101', alarmId: 'ALM-R-8', attachedAt: '2024-01-01T07:00:00Z' });
+    expect(maintenanceEventSchemas.AlarmAttachedToWorkOrder.safeParse(events[1]!.data).success).toBe(true);
+  });
+
+  it('decides the same when both alarms arrive in one batch', async () => {
+    expect(await handleAlarms([firstAlarm, secondAlarm], deps)).toBe(2);
+    expect((await stream()).map((e) => e.type)).toEqual(['WorkOrderOpened', 'AlarmAttachedToWorkOrder']);
+  });
+
+  it('opens a separate work order, numbered on, for an alarm of another cause, and a P1 for a CRITICAL alarm', async () => {
+    await handleAlarms([firstAlarm], deps);
+    const sensor = delivery('E-R-9:AlarmRaised', alarmData('R-9', { cause: 'VIBRATION', severity: 'CRITICAL', message: 'vibration 9.1 mm/s > 7 mm/s' }));
+    expect(await handleAlarms([sensor], deps)).toBe(1);
+    expect((await stream())[1]).toMatchObject({ type: 'WorkOrderOpened', streamVersion: 2 });
+    expect((await stream())[1]!.data).toMatchObject({ workOrderId: 'WO-P-101-0002', cause: 'VIBRATION', priority: 'P1', alarmId: 'ALM-R-9' });
+  });
+
+  it('appends nothing for a redelivered alarm, with a warm or a cold repository', async () => {
+    await handleAlarms([firstAlarm, secondAlarm], deps);
+    const before = await allEvents();
+    expect(await handleAlarms([firstAlarm], deps)).toBe(0);
+    expect(await handleAlarms([secondAlarm, firstAlarm], deps)).toBe(0);
+    expect(await handleAlarms([firstAlarm, secondAlarm], { ...deps, orders: new WorkOrderRepository(store) })).toBe(0);
+    expect(await allEvents()).toEqual(before);
+  });
+
+  it('writes the work orders of each asset to its own stream', async () => {
+    const p102 = delivery('E-P102:AlarmRaised', alarmData('P-102-R-1', { assetId: 'P-102' }));
+    expect(await handleAlarms([firstAlarm, p102], deps)).toBe(2);
+    expect((await stream('P-102')).map((e) => [e.type, (e.data as { workOrderId: string }).workOrderId])).toEqual([['WorkOrderOpened', 'WO-P-102-0001']]);
+    expect(await stream()).toHaveLength(1);
+  });
+
+  it('throws a transient WrongExpectedVersionError when another writer moved the stream on, and a retry re-decides', async () => {
+    await handleAlarms([firstAlarm], deps);
+    // Another scheduler instance handles the second alarm meanwhile.
+    await handleAlarms([secondAlarm], { ...deps, orders: new WorkOrderRepository(store) });
+    const third = delivery('E-R-10:AlarmRaised', alarmData('R-10', { raisedAt: '2024-01-01T09:00:00Z' }));
+
+    const error = await handleAlarms([third], deps).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WrongExpectedVersionError);
+    expect(error).toMatchObject({ streamId: 'workorders-P-101', expectedVersion: 1, actualVersion: 2, transient: true });
+    expect(isTransient(error)).toBe(true);
+
+    expect(await handleAlarms([third], deps)).toBe(1);
+    expect(summary(await stream()).slice(-1)).toEqual([['AlarmAttachedToWorkOrder', 'E-R-10:AlarmRaised:AlarmAttachedToWorkOrder', 3]]);
+  });
+});
+
+describe('parseAlarmRaised', () => {
+  function permanentErrorOf(body: unknown): Error {
+    let caught: unknown;
+    try {
+      parseAlarmRaised(body);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PermanentError);
+    expect(isPermanent(caught)).toBe(true);
+    return caught as Error;
+  }
+
+  it('returns the event and its alarm data', () => {
+    const body = published('E-1', alarmData('R-4'));
+    expect(parseAlarmRaised(body)).toEqual({ event: body, alarm: alarmData('R-4') });
+  });
+
+  it('rejects an event of another type', () => {
+    const body = published('E-2', { assetId: 'P-101', from: 'OPERATIONAL', to: 'ALARM' }, 'TwinStatusChanged');
+    expect(permanentErrorOf(body).message).toBe('expected an AlarmRaised event, got TwinStatusChanged');
+  });
+
+  it('rejects an AlarmRaised event whose data breaks the contract, naming the field', () => {
+    const message = permanentErrorOf(published('E-3', { ...alarmData('R-4'), severity: 'EXTREME' })).message;
+    expect(message).toMatch(/^AlarmRaised data is invalid: severity: /);
+  });
+
+  it('rejects a body that is not a published event, naming the missing fields', () => {
+    const message = permanentErrorOf({ type: 'AlarmRaised' }).message;
+    expect(message).toMatch(/^twin event is invalid: /);
+    expect(message).toContain('eventId: ');
+    expect(message).toContain('streamVersion: ');
+  });
+});

@@ -1,0 +1,35 @@
+import { GlobalLogReader, OutboxRelay, type CheckpointStore, type EventStore, type StoredEvent } from '@twinline/event-store';
+import type { Logger } from '@twinline/observability';
+
+export interface StoreLoops {
+  /** Read the log now (after an append), rather than at the next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The two readers of a service's event log: its read-model projection and the outbox relay that
+ * publishes every committed event to JetStream. Both keep checkpoints and retry on failure.
+ */
+export function startProjectionAndOutbox(o: {
+  readonly store: EventStore;
+  readonly checkpoints: CheckpointStore;
+  readonly projection: { readonly name: string; handle(events: readonly StoredEvent[]): Promise<void> };
+  readonly publish: (events: readonly StoredEvent[]) => Promise<void>;
+  readonly log: Logger;
+}): StoreLoops {
+  const onError = (what: string) => (error: unknown) => o.log.warn(`${what} failed, retrying`, { error });
+  const projection = new GlobalLogReader({ store: o.store, checkpoints: o.checkpoints, name: o.projection.name, handle: (events) => o.projection.handle(events), onError: onError(`${o.projection.name} projection`) });
+  const relay = new OutboxRelay({ store: o.store, checkpoints: o.checkpoints, name: 'outbox', publish: o.publish, onError: onError('outbox relay') });
+  projection.start();
+  relay.start();
+  return {
+    wake() {
+      relay.wake();
+      projection.wake();
+    },
+    async stop() {
+      await Promise.all([projection.stop(), relay.stop()]);
+    },
+  };
+}
