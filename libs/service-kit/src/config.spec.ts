@@ -49,10 +49,10 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['abc', 'PORT: Invalid input: expected number, received NaN (got "abc")'],
-    ['70000', 'PORT: must be 0-65535 (got "70000")'],
-    ['-1', 'PORT: must be 0-65535 (got "-1")'],
-    ['80.5', 'PORT: must be an integer (got "80.5")'],
+    ['abc', 'PORT: must be a port number 0-65535 (got "abc")'],
+    ['70000', 'PORT: must be a port number 0-65535 (got "70000")'],
+    ['-1', 'PORT: must be a port number 0-65535 (got "-1")'],
+    ['80.5', 'PORT: must be a port number 0-65535 (got "80.5")'],
   ])('rejects PORT=%s with a ConfigError naming PORT and the value', (value, problem) => {
     const error = configErrorOf({ PORT: value });
     expect(error.code).toBe('CONFIG.INVALID');
@@ -62,6 +62,10 @@ describe('loadConfig', () => {
 
   it.each([['http://x'], ['nats-server:4222'], ['not a url']])('rejects NATS_URL=%s, naming the accepted schemes', (value) => {
     expect(configErrorOf({ NATS_URL: value }).problems).toEqual([`NATS_URL: must be a URL with scheme nats or tls or ws or wss (got ${JSON.stringify(value)})`]);
+  });
+
+  it.each([' ', '0x50', '1e3', '3001.0'])('refuses PORT=%j instead of reading it loosely', (value) => {
+    expect(() => loadConfig(schema, { PORT: value })).toThrow(/PORT: must be a port number 0-65535/);
   });
 
   it('names every bad variable at once', () => {

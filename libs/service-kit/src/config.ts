@@ -16,7 +16,11 @@ export const DEFAULTS = {
   MQTT_URL: 'mqtt://127.0.0.1:1883',
 } as const;
 
-const port = z.coerce.number().int('must be an integer').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a port number 0-65535')
+  .transform(Number)
+  .pipe(z.number().max(65535, 'must be a port number 0-65535'));
 const url = (protocols: string[]) =>
   z.string().refine((v) => {
     try {

@@ -86,4 +86,8 @@ describe('toProblem', () => {
     });
     expect(JSON.stringify(problem)).not.toContain('s3cret');
   });
+  it('lets details add members but never replace status, code, type or detail', () => {
+    const p = toProblem(new DomainError('TWIN.NOT_FOUND', 'no twin', 404, { status: 'ALARM', code: 'X', assetId: 'P-101' }));
+    expect(p).toMatchObject({ status: 404, code: 'TWIN.NOT_FOUND', detail: 'no twin', assetId: 'P-101' });
+  });
 });

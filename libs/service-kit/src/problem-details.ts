@@ -63,13 +63,14 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
 
 function problem(status: number, code: string, detail: string, instance?: string, extra: Record<string, unknown> = {}): ProblemDetails {
   return {
+    // Extra members first: they may add to the problem, never replace its standard members.
+    ...extra,
     type: `https://twinline.dev/problems/${code.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     code,
     ...(instance ? { instance } : {}),
-    ...extra,
   };
 }
 

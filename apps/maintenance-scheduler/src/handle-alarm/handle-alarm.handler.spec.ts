@@ -118,6 +118,11 @@ describe('handleAlarms', () => {
     expect(await allEvents()).toEqual(before);
   });
 
+  it('opens one work order for an alarm that appears twice in one batch', async () => {
+    expect(await handleAlarms([firstAlarm, firstAlarm], deps)).toBe(1);
+    expect(summary(await stream())).toEqual([['WorkOrderOpened', 'E-R-4:AlarmRaised:WorkOrderOpened', 1]]);
+  });
+
   it('writes the work orders of each asset to its own stream', async () => {
     const p102 = delivery('E-P102:AlarmRaised', alarmData('P-102-R-1', { assetId: 'P-102' }));
     expect(await handleAlarms([firstAlarm, p102], deps)).toBe(2);

@@ -1,0 +1,149 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import type { PublishedEvent } from '@twinline/contracts';
+import { isPermanent, PermanentError, type Delivery } from '@twinline/messaging';
+import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
+import { parsePublishedEvent, recordNotifications } from './record-notification.handler';
+
+/** Captures what the handler records; like the real store, a delivery id is recorded once. */
+class FakeDeliveryStore implements Pick<DeliveryStore, 'record'> {
+  readonly calls: NewDelivery[][] = [];
+  readonly rows = new Map<string, NewDelivery>();
+
+  async record(deliveries: readonly NewDelivery[]): Promise<number> {
+    this.calls.push([...deliveries]);
+    let added = 0;
+    for (const d of deliveries) {
+      if (this.rows.has(d.deliveryId)) continue;
+      this.rows.set(d.deliveryId, d);
+      added++;
+    }
+    return added;
+  }
+}
+
+const ALARM_DATA = {
+  assetId: 'P-101',
+  alarmId: 'ALM-R-4',
+  cause: 'THRESHOLD_EXCEEDED',
+  severity: 'HIGH',
+  message: 'Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi',
+  raisedAt: '2024-01-01T03:00:00Z',
+  readingId: 'R-4',
+  conditions: [{ metric: 'temperatureC', value: 82, limit: 80, comparator: '>' }],
+  profile: 'pump',
+};
+const WORK_ORDER_DATA = {
+  workOrderId: 'WO-P-101-0001',
+  assetId: 'P-101',
+  cause: 'THRESHOLD_EXCEEDED',
+  priority: 'P2',
+  title: 'P-101: Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi',
+  alarmId: 'ALM-R-4',
+  openedAt: '2024-01-01T03:00:00Z',
+};
+
+function event(eventId: string, type: string, data: Record<string, unknown>, streamId = 'asset-P-101'): PublishedEvent {
+  return {
+    eventId,
+    type,
+    schemaVersion: 1,
+    occurredAt: '2024-01-01T03:00:00.000Z',
+    recordedAt: '2024-01-01T03:00:01.000Z',
+    assetId: 'P-101',
+    streamId,
+    streamVersion: 3,
+    position: '7',
+    correlationId: 'C-1',
+    causationId: 'V-1',
+    data,
+    metadata: { correlationId: 'C-1', causationId: 'V-1', actor: 'service:test' },
+  };
+}
+
+let seq = 0;
+function delivery(e: PublishedEvent): Delivery<PublishedEvent> {
+  return { data: parsePublishedEvent(JSON.parse(JSON.stringify(e))), subject: `twin.${e.assetId}.${e.type}`, streamSeq: ++seq, deliveryCount: 1, headers: undefined, traceContext: ROOT_CONTEXT };
+}
+
+const alarmRaised = delivery(event('asset-P-101:3', 'AlarmRaised', ALARM_DATA));
+const workOrderOpened = delivery(event('workorders-P-101:1', 'WorkOrderOpened', WORK_ORDER_DATA, 'workorders-P-101'));
+const others = [
+  delivery(event('E-RA', 'ReadingsApplied', { assetId: 'P-101', readings: [] })),
+  delivery(event('E-TSC', 'TwinStatusChanged', { assetId: 'P-101', from: 'OPERATIONAL', to: 'ALARM' })),
+  delivery(event('E-AC', 'AlarmCleared', { assetId: 'P-101', alarmId: 'ALM-R-4' })),
+  delivery(event('E-ATT', 'AlarmAttachedToWorkOrder', { workOrderId: 'WO-P-101-0001', alarmId: 'ALM-R-8' })),
+];
+
+describe('recordNotifications', () => {
+  const WEBHOOK = 'https://hooks.example.com/twinline';
+  let store: FakeDeliveryStore;
+  beforeEach(() => {
+    store = new FakeDeliveryStore();
+  });
+  const record = (batch: Delivery<PublishedEvent>[], webhookUrl: string | undefined) => recordNotifications(batch, { store: store as unknown as DeliveryStore, webhookUrl });
+
+  it('records one PENDING webhook delivery each for AlarmRaised and WorkOrderOpened, and none for other events', async () => {
+    expect(await record([others[0]!, alarmRaised, others[1]!, workOrderOpened, ...others.slice(2)], WEBHOOK)).toBe(2);
+    expect(store.calls).toHaveLength(1);
+    expect(store.calls[0]).toEqual([
+      {
+        deliveryId: 'asset-P-101:3:webhook',
+        eventId: 'asset-P-101:3',
+        channel: 'webhook',
+        kind: 'alarm.raised',
+        assetId: 'P-101',
+        subject: '[HIGH] P-101: Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi',
+        body: { eventId: 'asset-P-101:3', eventType: 'AlarmRaised', ...ALARM_DATA, occurredAt: '2024-01-01T03:00:00.000Z', correlationId: 'C-1' },
+        target: WEBHOOK,
+        status: 'PENDING',
+      },
+      {
+        deliveryId: 'workorders-P-101:1:webhook',
+        eventId: 'workorders-P-101:1',
+        channel: 'webhook',
+        kind: 'workorder.opened',
+        assetId: 'P-101',
+        subject: '[P2] Work order WO-P-101-0001 opened: P-101: Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi',
+        body: { eventId: 'workorders-P-101:1', eventType: 'WorkOrderOpened', ...WORK_ORDER_DATA, occurredAt: '2024-01-01T03:00:00.000Z', correlationId: 'C-1' },
+        target: WEBHOOK,
+        status: 'PENDING',
+      },
+    ]);
+  });
+
+  it('records UNROUTED deliveries without a target when no webhook is configured', async () => {
+    expect(await record([alarmRaised, workOrderOpened], undefined)).toBe(2);
+    expect(store.calls[0]!.map((d) => [d.deliveryId, d.target, d.status])).toEqual([
+      ['asset-P-101:3:webhook', null, 'UNROUTED'],
+      ['workorders-P-101:1:webhook', null, 'UNROUTED'],
+    ]);
+  });
+
+  it('records nothing for a batch of events that call for no notification', async () => {
+    expect(await record(others, WEBHOOK)).toBe(0);
+    expect(store.calls.flat()).toEqual([]);
+  });
+
+  it('gives a redelivered event the same delivery id, so the store records it once', async () => {
+    await record([alarmRaised], WEBHOOK);
+    expect(await record([alarmRaised, workOrderOpened], WEBHOOK)).toBe(1);
+    expect(store.calls[1]!.map((d) => d.deliveryId)).toEqual(['asset-P-101:3:webhook', 'workorders-P-101:1:webhook']);
+    expect([...store.rows.keys()]).toEqual(['asset-P-101:3:webhook', 'workorders-P-101:1:webhook']);
+  });
+});
+
+describe('parsePublishedEvent', () => {
+  it('rejects a body that is not a published event with a PermanentError naming the fields', () => {
+    let caught: unknown;
+    try {
+      parsePublishedEvent({ ...event('E-1', 'AlarmRaised', ALARM_DATA), occurredAt: 'yesterday', streamVersion: 0 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PermanentError);
+    expect(isPermanent(caught)).toBe(true);
+    expect((caught as Error).message).toMatch(/^published event is invalid: /);
+    expect((caught as Error).message).toContain('occurredAt: ');
+    expect((caught as Error).message).toContain('streamVersion: ');
+  });
+});
