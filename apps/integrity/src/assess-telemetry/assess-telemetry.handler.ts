@@ -59,32 +59,18 @@ export async function assessTelemetry(
   return { accepted, quarantined: quarantinedRows.length };
 }
 
+/** Envelope of a message derived from a raw one: its id is derived too, so a retry republishes the same id. */
+function derivedEnvelope<T extends string>(raw: RawTelemetry, type: T, suffix: string) {
+  const eventId = `${raw.eventId}:${suffix}`;
+  return { type, schemaVersion: 1 as const, eventId, occurredAt: raw.occurredAt, assetId: raw.assetId, correlationId: raw.correlationId, causationId: raw.eventId };
+}
+
 function validatedMessage(raw: RawTelemetry, readings: TrustedReading[], t: Topology): OutgoingMessage {
-  const eventId = `${raw.eventId}:validated`;
-  const payload: ValidatedTelemetry = {
-    type: 'TelemetryValidated',
-    schemaVersion: 1,
-    eventId,
-    occurredAt: raw.occurredAt,
-    assetId: raw.assetId,
-    correlationId: raw.correlationId,
-    causationId: raw.eventId,
-    readings,
-  };
-  return { subject: t.validatedTelemetry(raw.assetId), payload, msgId: eventId };
+  const payload: ValidatedTelemetry = { ...derivedEnvelope(raw, 'TelemetryValidated', 'validated'), readings };
+  return { subject: t.validatedTelemetry(raw.assetId), payload, msgId: payload.eventId };
 }
 
 function quarantinedMessage(raw: RawTelemetry, items: QuarantinedItem[], t: Topology): OutgoingMessage {
-  const eventId = `${raw.eventId}:quarantined`;
-  const payload: QuarantinedTelemetry = {
-    type: 'TelemetryQuarantined',
-    schemaVersion: 1,
-    eventId,
-    occurredAt: raw.occurredAt,
-    assetId: raw.assetId,
-    correlationId: raw.correlationId,
-    causationId: raw.eventId,
-    items,
-  };
-  return { subject: t.quarantinedTelemetry(raw.assetId), payload, msgId: eventId };
+  const payload: QuarantinedTelemetry = { ...derivedEnvelope(raw, 'TelemetryQuarantined', 'quarantined'), items };
+  return { subject: t.quarantinedTelemetry(raw.assetId), payload, msgId: payload.eventId };
 }
