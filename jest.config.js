@@ -13,7 +13,7 @@ module.exports = {
     {
       ...preset,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,e2e}/**/*.int.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration.setup.js'],
     },
     {

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { HealthController, Readiness, TOPOLOGY, messagingProvider, topologyFrom, PG_POOL, ConnectionCloser } from '@twinline/service-kit';
+import { HealthController, MetricsController, metricsProvider, Readiness, TOPOLOGY, messagingProvider, topologyFrom, PG_POOL, ConnectionCloser } from '@twinline/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from './config';
 import { TelemetryController } from './telemetry/telemetry.controller';
 import { MqttListener } from './mqtt/mqtt-listener';
@@ -9,7 +9,7 @@ export class IngestionModule {
   static forConfig(config: IngestionConfig): DynamicModule {
     return {
       module: IngestionModule,
-      controllers: [HealthController, TelemetryController],
+      controllers: [HealthController, MetricsController, TelemetryController],
       providers: [
         Readiness,
         { provide: INGESTION_CONFIG, useValue: config },
@@ -17,6 +17,7 @@ export class IngestionModule {
         { provide: PG_POOL, useValue: null },
         messagingProvider('ingestion', config, topologyFrom(config)),
         MqttListener,
+        metricsProvider,
         ConnectionCloser,
       ],
     };

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConnectionCloser, HealthController, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
+import { ConnectionCloser, HealthController, MetricsController, metricsProvider, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
 import { INTEGRITY_CONFIG, type IntegrityConfig } from './config';
 import { AssessTelemetryConsumer, integrityStoreProvider } from './assess-telemetry/assess-telemetry.consumer';
 import { QuarantineController } from './quarantine/quarantine.controller';
@@ -9,7 +9,7 @@ export class IntegrityModule {
   static forConfig(config: IntegrityConfig, schema: string): DynamicModule {
     return {
       module: IntegrityModule,
-      controllers: [HealthController, QuarantineController],
+      controllers: [HealthController, MetricsController, QuarantineController],
       providers: [
         Readiness,
         { provide: INTEGRITY_CONFIG, useValue: config },
@@ -18,6 +18,7 @@ export class IntegrityModule {
         poolProvider('integrity', config),
         integrityStoreProvider(schema),
         AssessTelemetryConsumer,
+        metricsProvider,
         ConnectionCloser,
       ],
     };

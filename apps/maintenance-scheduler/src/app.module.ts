@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CHECKPOINT_STORE, EVENT_STORE, PostgresCheckpointStore, PostgresEventStore, type EventStore } from '@twinline/event-store';
-import { ConnectionCloser, HealthController, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
+import { ConnectionCloser, HealthController, MetricsController, metricsProvider, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './config';
 import { WorkOrderRepository } from './handle-alarm/handle-alarm.handler';
 import { WorkOrdersController } from './work-orders/work-orders.controller';
@@ -13,7 +13,7 @@ export class SchedulerModule {
   static forConfig(config: SchedulerConfig, schema: string): DynamicModule {
     return {
       module: SchedulerModule,
-      controllers: [HealthController, WorkOrdersController],
+      controllers: [HealthController, MetricsController, WorkOrdersController],
       providers: [
         Readiness,
         { provide: SCHEDULER_CONFIG, useValue: config },
@@ -25,6 +25,7 @@ export class SchedulerModule {
         { provide: WorkOrderRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new WorkOrderRepository(store) },
         { provide: WorkOrdersProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new WorkOrdersProjection(pool, schema) },
         SchedulerRuntime,
+        metricsProvider,
         ConnectionCloser,
       ],
     };

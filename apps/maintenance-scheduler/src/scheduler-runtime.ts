@@ -7,6 +7,7 @@ import { TOPOLOGY, outboxPublisher, startProjectionAndOutbox } from '@twinline/s
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './config';
 import { WorkOrderRepository, handleAlarms, parseAlarmRaised } from './handle-alarm/handle-alarm.handler';
 import { WorkOrdersProjection } from './work-orders/work-orders.projection';
+import { workOrdersGauge } from './work-orders/work-orders.metrics';
 import { WORK_ORDER_STREAM_PREFIX, assetIdOfStream } from './streams';
 
 /** Starts the scheduler's loops: the alarm consumer, the work-orders projection and the outbox relay. */
@@ -30,10 +31,12 @@ export class SchedulerRuntime implements OnApplicationBootstrap, BeforeApplicati
       store: this.store,
       checkpoints: this.checkpoints,
       projection: { name: 'work-orders', handle: (events) => this.view.handle(events) },
-      publish: outboxPublisher(this.bus, (e) => (e.streamId.startsWith(WORK_ORDER_STREAM_PREFIX) ? { subject: this.topology.maintenanceEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
+      publish: outboxPublisher('maintenance-scheduler', this.bus, (e) => (e.streamId.startsWith(WORK_ORDER_STREAM_PREFIX) ? { subject: this.topology.maintenanceEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
       log: this.log,
     });
     this.loops.push(loops);
+    const removeWorkOrdersGauge = workOrdersGauge(this.view);
+    this.loops.push({ stop: async () => removeWorkOrdersGauge() });
     const consumer = await this.bus.consume({
       stream: this.topology.streams.twin,
       durable: 'maintenance-scheduler__TWIN',

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { ConnectionCloser, HealthController, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
+import { ConnectionCloser, HealthController, MetricsController, metricsProvider, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
 import { NOTIFICATION_CONFIG, type NotificationConfig } from './config';
 import { DeliveriesController } from './deliveries/deliveries.controller';
 import { DeliveryStore } from './deliveries/delivery-store';
@@ -11,7 +11,7 @@ export class NotificationModule {
   static forConfig(config: NotificationConfig, schema: string): DynamicModule {
     return {
       module: NotificationModule,
-      controllers: [HealthController, DeliveriesController],
+      controllers: [HealthController, MetricsController, DeliveriesController],
       providers: [
         Readiness,
         { provide: NOTIFICATION_CONFIG, useValue: config },
@@ -20,6 +20,7 @@ export class NotificationModule {
         poolProvider('notification', config),
         { provide: DeliveryStore, inject: [PG_POOL], useFactory: (pool: Pool) => new DeliveryStore(pool, schema) },
         NotificationRuntime,
+        metricsProvider,
         ConnectionCloser,
       ],
     };

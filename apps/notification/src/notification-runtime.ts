@@ -6,6 +6,7 @@ import { TOPOLOGY } from '@twinline/service-kit';
 import { NOTIFICATION_CONFIG, type NotificationConfig } from './config';
 import { DeliveryStore } from './deliveries/delivery-store';
 import { Dispatcher } from './dispatch/dispatcher';
+import { deliveriesGauge } from './dispatch/dispatch.metrics';
 import { parsePublishedEvent, recordNotifications } from './record-notification/record-notification.handler';
 
 /** Consumes alarm and work-order events into the delivery log, and runs the dispatcher. */
@@ -31,6 +32,8 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
     });
     dispatcher.start();
     this.loops.push(dispatcher);
+    const removeDeliveriesGauge = deliveriesGauge(this.store);
+    this.loops.push({ stop: async () => removeDeliveriesGauge() });
     const subscriptions = [
       { stream: this.topology.streams.twin, durable: 'notification__TWIN', filterSubject: this.topology.filters.twinEvents('AlarmRaised') },
       { stream: this.topology.streams.maintenance, durable: 'notification__MAINTENANCE', filterSubject: this.topology.filters.maintenanceEvents('WorkOrderOpened') },

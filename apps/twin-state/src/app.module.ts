@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { CHECKPOINT_STORE, EVENT_STORE, PostgresCheckpointStore, PostgresEventStore, type EventStore } from '@twinline/event-store';
-import { ConnectionCloser, HealthController, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
+import { ConnectionCloser, HealthController, MetricsController, metricsProvider, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { AssetsController } from './assets/assets.controller';
 import { TwinRepository } from './apply-readings/twin-repository';
@@ -13,7 +13,7 @@ export class TwinStateModule {
   static forConfig(config: TwinConfig, schema: string): DynamicModule {
     return {
       module: TwinStateModule,
-      controllers: [HealthController, AssetsController],
+      controllers: [HealthController, MetricsController, AssetsController],
       providers: [
         Readiness,
         { provide: TWIN_CONFIG, useValue: config },
@@ -25,6 +25,7 @@ export class TwinStateModule {
         { provide: TwinRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new TwinRepository(store) },
         { provide: TwinViewProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new TwinViewProjection(pool, schema) },
         TwinRuntime,
+        metricsProvider,
         ConnectionCloser,
       ],
     };

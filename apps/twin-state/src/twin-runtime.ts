@@ -9,6 +9,7 @@ import { TWIN_CONFIG, type TwinConfig } from './config';
 import { applyReadings, parseValidatedTelemetry } from './apply-readings/apply-readings.handler';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
+import { twinsGauge } from './twin-view/twins.metric';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from './streams';
 
 /** Starts twin-state's loops: the telemetry consumer, then the twin-view projection and the outbox relay. */
@@ -32,10 +33,12 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       store: this.store,
       checkpoints: this.checkpoints,
       projection: { name: 'twin-view', handle: (events) => this.view.handle(events) },
-      publish: outboxPublisher(this.bus, (e) => (e.streamId.startsWith(TWIN_STREAM_PREFIX) ? { subject: this.topology.twinEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
+      publish: outboxPublisher('twin-state', this.bus, (e) => (e.streamId.startsWith(TWIN_STREAM_PREFIX) ? { subject: this.topology.twinEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
       log: this.log,
     });
     this.loops.push(loops);
+    const removeTwinsGauge = twinsGauge(this.view);
+    this.loops.push({ stop: async () => removeTwinsGauge() });
     const consumer = await this.bus.consume({
       stream: this.topology.streams.telemetry,
       durable: 'twin-state__TELEMETRY',

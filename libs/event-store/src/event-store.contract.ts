@@ -257,6 +257,14 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(paged).toEqual(log);
       });
 
+      it('gives the position of the last event as the head of the log, 0 while it is empty', async () => {
+        expect(await store.headPosition()).toBe('0');
+        await store.append('asset-A', [newEvent(), newEvent()], 0);
+        await store.append('asset-B', [newEvent()], 0);
+        const log = await wholeLog(store, 3);
+        expect(await store.headPosition()).toBe(log[2]!.position);
+      });
+
       it('refuses a malformed cursor or limit', async () => {
         await expect(store.readAll({ after: '-1', limit: 10 })).rejects.toBeInstanceOf(RangeError);
         await expect(store.readAll({ after: '0', limit: 0 })).rejects.toBeInstanceOf(RangeError);

@@ -73,6 +73,11 @@ export interface EventStore {
    * skip an event because its position is lower than one already seen; deduplicate by eventId).
    */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * Position of the last event committed to the global log, '0' when it is empty: what a reader's
+   * checkpoint is measured against (e.g. the outbox lag).
+   */
+  headPosition(): Promise<string>;
   /** Current version of a stream, 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** Stream ids with a prefix, e.g. 'asset-'. */

@@ -78,6 +78,10 @@ export class InMemoryEventStore implements EventStore {
     return this.log.slice(start, start + limit);
   }
 
+  async headPosition(): Promise<string> {
+    return this.log[this.log.length - 1]?.position ?? '0';
+  }
+
   async streamVersion(streamId: string): Promise<number> {
     return this.streams.get(streamId)?.head.version ?? 0;
   }

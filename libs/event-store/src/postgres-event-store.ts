@@ -1,5 +1,6 @@
 import type { EventMetadata } from '@twinline/contracts';
 import type { ClientBase, Pool, PoolClient } from 'pg';
+import { metrics } from '@twinline/observability';
 import { planAppend, streamIdsOf, type AppendPlan, type PlannedEvent, type StreamHead } from './append-plan';
 import {
   DuplicateEventError,
@@ -54,6 +55,8 @@ export class PostgresEventStore implements EventStore {
   private readonly sql: Statements;
   /** Advisory locks are per database: the schema keeps two stores' stream locks apart. */
   private readonly lockPrefix: string;
+  private readonly appendSeconds = metrics.histogram('twinline_eventstore_append_seconds', 'Duration of a successful appendMany: one transaction, deadlock retries included.', metrics.SECONDS_BUCKETS);
+  private readonly appendEvents = metrics.histogram('twinline_eventstore_append_events', 'Events written per successful appendMany.', metrics.SIZE_BUCKETS);
 
   constructor(
     private readonly pool: Pool,
@@ -70,9 +73,13 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     if (requests.length === 0) return [];
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inTransaction((client) => this.write(client, requests));
+        const results = await this.inTransaction((client) => this.write(client, requests));
+        this.appendSeconds.observe((performance.now() - started) / 1_000);
+        this.appendEvents.observe(requests.reduce((n, r) => n + r.events.length, 0));
+        return results;
       } catch (error) {
         // Sorted stream locks rule out deadlocks among appends, but two batches inserting the same
         // eventIds in opposite orders can still deadlock on the unique index: a new transaction
@@ -112,6 +119,11 @@ export class PostgresEventStore implements EventStore {
     assertLimit(limit);
     const { rows } = await this.pool.query<EventRow>(this.sql.readAll, [after, limit]);
     return rows.map(toStoredEvent);
+  }
+
+  async headPosition(): Promise<string> {
+    const { rows } = await this.pool.query<{ position: string }>(this.sql.headPosition);
+    return rows[0]?.position ?? '0';
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -308,6 +320,7 @@ function statements(schema: string) {
         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY transaction_id, position
       LIMIT $2`,
+    headPosition: `SELECT COALESCE(MAX(position), 0)::text AS position FROM ${events}`,
     streamVersion: `SELECT version FROM ${streams} WHERE stream_id = $1`,
     streamVersions: `SELECT stream_id, version FROM ${streams} WHERE stream_id = ANY($1::text[])`,
     listStreams: `SELECT stream_id FROM ${streams}

@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type MsgHdrs } from 'nats';
-import type { Context } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { consumerMetrics } from './consumer-metrics';
 import { decodeJson } from './json';
 import { isPermanent, isTransient } from './errors';
 import { extractTraceContext, newHeaders } from './trace-headers';
@@ -40,6 +41,8 @@ export interface ConsumeOptions<T> {
   readonly ackWaitMs?: number;
   readonly maxAckPending?: number;
   readonly onError?: (error: unknown, info: { durable: string; action: string; subject?: string }) => void;
+  /** The asset a subject belongs to, recorded on each message's span. */
+  readonly assetIdOf?: (subject: string) => string | undefined;
 }
 
 export interface RunningConsumer {
@@ -118,6 +121,7 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
   let wake: (() => void) | null = null;
   let stopped = false;
   const stats = { handled: 0, deadLettered: 0, batches: 0, redelivered: 0 };
+  const meter = consumerMetrics(jsm, options.stream, options.durable);
 
   const messages: ConsumerMessages = await consumer.consume({
     max_messages: Math.max(maxBatch * 2, 100),
@@ -127,6 +131,19 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
       wake?.();
     },
   });
+
+  const service = options.durable.split('__')[0] ?? options.durable;
+  const spans = new Map<number, Span>();
+  const endSpan = (seq: number, error?: unknown) => {
+    const span = spans.get(seq);
+    if (!span) return;
+    spans.delete(seq);
+    if (error !== undefined) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error)?.message ?? error) });
+    }
+    span.end();
+  };
 
   const deadLetter = async (msg: JsMsg, error: unknown) => {
     const h = newHeaders();
@@ -138,7 +155,9 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
     h.set('Twinline-Delivery-Count', String(msg.info.redeliveryCount));
     await js.publish(options.deadletterSubject, msg.data, { headers: h, msgID: `${options.stream}:${msg.seq}:${options.durable}` });
     msg.term(String((error as Error)?.message ?? error).slice(0, 200));
+    endSpan(msg.seq, error);
     stats.deadLettered++;
+    meter.deadLettered();
     onError(error, { durable: options.durable, action: 'dead-lettered', subject: msg.subject });
   };
 
@@ -150,14 +169,37 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
           await deadLetter(msg, new Error(`delivered ${msg.info.redeliveryCount} times without success (max_deliver ${maxDeliver})`));
           continue;
         }
-        if (msg.info.redeliveryCount > 1) stats.redelivered++;
+        if (msg.info.redeliveryCount > 1) {
+          stats.redelivered++;
+          meter.redelivered();
+        }
+        // One CONSUMER span per message, child of the publisher's trace context from the headers.
+        const parent = extractTraceContext(msg.headers);
+        const span = trace.getTracer('twinline').startSpan(
+          `${options.durable} process`,
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: {
+              'twinline.service': service,
+              'messaging.system': 'nats',
+              'messaging.operation': 'process',
+              'messaging.destination.name': msg.subject,
+              'messaging.consumer.group.name': options.durable,
+              'messaging.message.delivery_count': msg.info.redeliveryCount,
+              'twinline.stream_seq': msg.seq,
+              'twinline.asset_id': options.assetIdOf?.(msg.subject) ?? '',
+            },
+          },
+          parent,
+        );
+        spans.set(msg.seq, span);
         out.push({
           data: options.parse(decodeJson(msg.data), msg.subject),
           subject: msg.subject,
           streamSeq: msg.seq,
           deliveryCount: msg.info.redeliveryCount,
           headers: msg.headers,
-          traceContext: extractTraceContext(msg.headers),
+          traceContext: trace.setSpan(parent, span),
         });
       } catch (error) {
         await deadLetter(msg, error);
@@ -191,14 +233,22 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
     if (deliveries.length === 0) return;
     const live = msgs.filter((m) => deliveries.some((d) => d.streamSeq === m.seq));
     stats.batches++;
+    meter.batch(deliveries.length);
     const error = await attempt(deliveries, live);
     if (error === null) {
-      for (const m of live) m.ack();
+      for (const m of live) {
+        m.ack();
+        endSpan(m.seq);
+      }
       stats.handled += live.length;
+      meter.handled(live.length);
       return;
     }
     if (stopped) {
-      for (const m of live) m.nak();
+      for (const m of live) {
+        m.nak();
+        endSpan(m.seq, error);
+      }
       return;
     }
     // Isolate: one message at a time, so one poison message cannot hold back the others.
@@ -208,9 +258,12 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
       const single = deliveries.length === 1 ? error : await attempt([d], [m]);
       if (single === null) {
         m.ack();
+        endSpan(m.seq);
         stats.handled++;
+        meter.handled(1);
       } else if (stopped) {
         m.nak();
+        endSpan(m.seq, single);
       } else {
         await deadLetter(m, single);
       }
@@ -247,6 +300,7 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
         // Never let the loop die: the messages will be redelivered after ack_wait.
         onError(error, { durable: options.durable, action: 'loop' });
         for (const m of batch) {
+          endSpan(m.seq, error);
           try {
             m.nak(1_000);
           } catch {
@@ -262,6 +316,7 @@ export async function startConsumer<T>(js: JetStreamClient, jsm: JetStreamManage
     stats: () => ({ ...stats }),
     async stop() {
       stopped = true;
+      meter.close();
       await messages.close().catch(() => undefined);
       const w = wake;
       wake = null;

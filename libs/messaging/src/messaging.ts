@@ -1,5 +1,6 @@
 import { connect, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection, type PubAck } from 'nats';
-import type { Topology } from '@twinline/contracts';
+import type { Context } from '@opentelemetry/api';
+import { assetIdFromSubject, type Topology } from '@twinline/contracts';
 import { encodeJson } from './json';
 import { ensureStreams, type StreamLimits } from './provisioning';
 import { startConsumer, type ConsumeOptions, type RunningConsumer } from './consumer';
@@ -11,6 +12,8 @@ export interface OutgoingMessage {
   /** Nats-Msg-Id: JetStream drops a second publish with the same id inside the duplicate window. */
   readonly msgId: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Trace context to propagate (default: the active one), e.g. the span of the message this one derives from. */
+  readonly context?: Context;
 }
 
 export interface MessagingOptions {
@@ -63,7 +66,7 @@ export class Messaging {
   }
 
   async consume<T>(options: ConsumeOptions<T>): Promise<RunningConsumer> {
-    const consumer = await startConsumer(this.js, this.jsm, options);
+    const consumer = await startConsumer(this.js, this.jsm, { assetIdOf: (subject) => assetIdFromSubject(subject, this.topology.prefix), ...options });
     this.consumers.push(consumer);
     return consumer;
   }
@@ -84,7 +87,7 @@ export class Messaging {
   }
 
   private headersFor(message: OutgoingMessage): MsgHdrs {
-    const h = injectTraceContext(newHeaders());
+    const h = injectTraceContext(newHeaders(), message.context);
     if (message.headers) for (const [k, v] of Object.entries(message.headers)) h.set(k, v);
     return h;
   }

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       HTTP_BODY_LIMIT_BYTES: 8 * 1024 * 1024,
+      STREAM_REPLICAS: 1,
       PORT: 3001,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -66,6 +67,12 @@ describe('loadConfig', () => {
 
   it.each([' ', '0x50', '1e3', '3001.0'])('refuses PORT=%j instead of reading it loosely', (value) => {
     expect(() => loadConfig(schema, { PORT: value })).toThrow(/PORT: must be a port number 0-65535/);
+  });
+
+  it('reads STREAM_REPLICAS (1 by default) and refuses a value a cluster cannot have', () => {
+    expect(loadConfig(schema, {}).STREAM_REPLICAS).toBe(1);
+    expect(loadConfig(schema, { STREAM_REPLICAS: '3' }).STREAM_REPLICAS).toBe(3);
+    expect(() => loadConfig(schema, { STREAM_REPLICAS: '7' })).toThrow(/STREAM_REPLICAS: must be 1-5/);
   });
 
   it('names every bad variable at once', () => {

@@ -40,6 +40,8 @@ export const baseEnvSchema = z.object({
   DB_SCHEMA_PREFIX: z.string().regex(/^[a-z_][a-z0-9_]*$|^$/, 'must be a lower-case SQL identifier').default(''),
   DB_POOL_MAX: z.coerce.number().int().min(1, 'must be >= 1').max(200, 'must be <= 200').default(10),
   HOST: z.string().default('0.0.0.0'),
+  /** JetStream replicas per stream (3 on a 3-node cluster); applied to the streams at every start. */
+  STREAM_REPLICAS: z.coerce.number().int('must be an integer').min(1, 'must be 1-5').max(5, 'must be 1-5').default(1),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be >= 1024').max(256 * 1024 * 1024, 'must be <= 268435456').default(8 * 1024 * 1024),
 });

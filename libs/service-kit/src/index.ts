@@ -1,6 +1,7 @@
 export * from './config';
 export * from './problem-details';
 export * from './health';
+export * from './metrics';
 export * from './bootstrap';
 export * from './postgres';
 export * from './providers';

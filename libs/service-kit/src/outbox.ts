@@ -1,6 +1,7 @@
 import type { PublishedEvent } from '@twinline/contracts';
 import type { StoredEvent } from '@twinline/event-store';
 import type { Messaging, OutgoingMessage } from '@twinline/messaging';
+import { contextFromTraceparent, ROOT_CONTEXT, SpanKind, trace, tracer, type Span } from '@twinline/observability';
 
 /** The wire form of a stored event (what consumers of twin.* and maintenance.* receive). */
 export function toPublishedEvent(e: StoredEvent, assetId: string): PublishedEvent {
@@ -24,21 +25,29 @@ export function toPublishedEvent(e: StoredEvent, assetId: string): PublishedEven
 /**
  * Publisher for the outbox relay: each committed event goes to its subject with Nats-Msg-Id = eventId,
  * so a relay that crashed after publishing and before saving its checkpoint publishes nothing twice.
- * The stored trace context rides along in the headers.
+ * Each event's publish is a PRODUCER span continuing the trace stored in its metadata, and that
+ * span's context travels in the message headers.
  */
-export function outboxPublisher(bus: Messaging, route: (e: StoredEvent) => { subject: string; assetId: string } | null) {
+export function outboxPublisher(service: string, bus: Messaging, route: (e: StoredEvent) => { subject: string; assetId: string } | null) {
   return async (events: readonly StoredEvent[]): Promise<void> => {
     const messages: OutgoingMessage[] = [];
+    const spans: Span[] = [];
     for (const e of events) {
       const r = route(e);
       if (!r) continue;
-      messages.push({
-        subject: r.subject,
-        payload: toPublishedEvent(e, r.assetId),
-        msgId: e.eventId,
-        ...(e.metadata.traceparent ? { headers: { traceparent: e.metadata.traceparent } } : {}),
-      });
+      const parent = contextFromTraceparent(e.metadata.traceparent, ROOT_CONTEXT);
+      const span = tracer().startSpan(
+        'outbox publish',
+        { kind: SpanKind.PRODUCER, attributes: { 'twinline.service': service, 'twinline.asset_id': r.assetId, 'twinline.event_type': e.type, 'messaging.system': 'nats', 'messaging.destination.name': r.subject, 'messaging.message.id': e.eventId } },
+        parent,
+      );
+      spans.push(span);
+      messages.push({ subject: r.subject, payload: toPublishedEvent(e, r.assetId), msgId: e.eventId, context: trace.setSpan(parent, span) });
     }
-    await bus.publishMany(messages);
+    try {
+      await bus.publishMany(messages);
+    } finally {
+      for (const span of spans) span.end();
+    }
   };
 }

@@ -9,12 +9,12 @@ export const PG_POOL = Symbol('PG_POOL');
 export const TOPOLOGY = Symbol('TOPOLOGY');
 
 /** Connects to NATS, provisions the streams and registers a readiness check. */
-export function messagingProvider(name: string, config: { NATS_URL: string }, topology: Topology): Provider {
+export function messagingProvider(name: string, config: { NATS_URL: string; STREAM_REPLICAS?: number }, topology: Topology): Provider {
   return {
     provide: Messaging,
     inject: [Readiness],
     useFactory: async (readiness: Readiness) => {
-      const bus = await Messaging.connect({ url: config.NATS_URL, name, topology });
+      const bus = await Messaging.connect({ url: config.NATS_URL, name, topology, streamLimits: { replicas: config.STREAM_REPLICAS ?? 1 } });
       readiness.add({ name: 'nats', check: () => bus.ping() });
       return bus;
     },

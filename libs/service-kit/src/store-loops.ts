@@ -1,5 +1,5 @@
 import { GlobalLogReader, OutboxRelay, type CheckpointStore, type EventStore, type StoredEvent } from '@twinline/event-store';
-import type { Logger } from '@twinline/observability';
+import { metrics, type Logger } from '@twinline/observability';
 
 export interface StoreLoops {
   /** Read the log now (after an append), rather than at the next poll. */
@@ -23,12 +23,21 @@ export function startProjectionAndOutbox(o: {
   const relay = new OutboxRelay({ store: o.store, checkpoints: o.checkpoints, name: 'outbox', publish: o.publish, onError: onError('outbox relay') });
   projection.start();
   relay.start();
+  const removeLag = metrics.sampledGauge(
+    { name: 'twinline_outbox_lag_events', help: 'Events committed but not yet published: the latest position in the events table minus the outbox checkpoint (read at most every 5 s).' },
+    async () => {
+      const [head, published] = await Promise.all([o.store.headPosition(), o.checkpoints.load('outbox')]);
+      const lag = BigInt(head) - BigInt(published);
+      return [{ value: Number(lag > 0n ? lag : 0n) }];
+    },
+  );
   return {
     wake() {
       relay.wake();
       projection.wake();
     },
     async stop() {
+      removeLag();
       await Promise.all([projection.stop(), relay.stop()]);
     },
   };

@@ -2,11 +2,12 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import mqtt, { type MqttClient } from 'mqtt';
 import { MAX_READINGS_PER_REQUEST, type Topology } from '@twinline/contracts';
 import { Messaging } from '@twinline/messaging';
-import { createLogger } from '@twinline/observability';
+import { createLogger, inSpan, SpanKind } from '@twinline/observability';
 import { Readiness } from '@twinline/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { TOPOLOGY } from '@twinline/service-kit';
 import { buildRawBatches, parseTelemetryTopic, readingsFromMqttPayload } from '../telemetry/raw-batch';
+import { readingsReceived } from '../telemetry/readings-received.metric';
 
 /**
  * Subscribes to <root>/+/+/telemetry with QoS 1. A message is acknowledged to the broker only after
@@ -76,8 +77,13 @@ export class MqttListener implements OnApplicationBootstrap, OnApplicationShutdo
     }
     const received = readingsFromMqttPayload(payload.toString('utf8'), parsedTopic.assetId, MAX_READINGS_PER_REQUEST);
     const { messages } = buildRawBatches(received, { channel: 'mqtt', receivedAt: new Date().toISOString(), topology: this.topology, topic });
-    await this.bus.publishMany(messages);
+    await inSpan(
+      'mqtt receive',
+      { service: 'ingestion', kind: SpanKind.CONSUMER, attributes: { 'twinline.channel': 'mqtt', 'messaging.system': 'mqtt', 'messaging.destination.name': topic, 'twinline.asset_id': parsedTopic.assetId, 'twinline.readings': received.length } },
+      () => this.bus.publishMany(messages),
+    );
     this.stats.readings += received.length;
+    readingsReceived.inc({ channel: 'mqtt' }, received.length);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { MAX_READINGS_PER_REQUEST, parseContract, readingSchema, telemetryBatchSchema, type Topology } from '@twinline/contracts';
 import { Messaging } from '@twinline/messaging';
+import { inSpan, SpanKind } from '@twinline/observability';
 import { buildRawBatches, encodeNonFinite } from './raw-batch';
+import { readingsReceived } from './readings-received.metric';
 import { TOPOLOGY } from '@twinline/service-kit';
 
 /** POST /v1/telemetry: one reading, or { readings: [...] } (up to MAX_READINGS_PER_REQUEST). */
@@ -22,7 +24,13 @@ export class TelemetryController {
       { channel: 'http', receivedAt, topology: this.topology },
     );
     // 202 only once JetStream has stored every reading: what we accept is never lost.
-    await this.bus.publishMany(messages);
+    // The span starts the reading's trace; its context travels in the messages' headers.
+    await inSpan(
+      'telemetry receive',
+      { service: 'ingestion', kind: SpanKind.SERVER, attributes: { 'twinline.channel': 'http', 'twinline.readings': readingIds.length, 'twinline.asset_id': messages.length === 1 ? readings[0]!.assetId : 'multiple' } },
+      () => this.bus.publishMany(messages),
+    );
+    readingsReceived.inc({ channel: 'http' }, readingIds.length);
     return { accepted: readingIds.length, receivedAt, readingIds };
   }
 }

@@ -2,6 +2,7 @@ import { rawTelemetryV1, parseContract, type QuarantinedTelemetry, type RawTelem
 import { assessMessages, type IntegrityRules } from '@twinline/domain-integrity';
 import { PermanentError, type Delivery, type OutgoingMessage } from '@twinline/messaging';
 import type { IntegrityStore } from '../store/integrity-store';
+import { countAssessment } from './assessment.metrics';
 
 export function parseRawTelemetry(body: unknown): RawTelemetry {
   try {
@@ -45,17 +46,18 @@ export async function assessTelemetry(
   const out: OutgoingMessage[] = [];
   const quarantinedRows: Array<{ assetId: string; messageId: string; item: QuarantinedItem }> = [];
   let accepted = 0;
-  for (const [i, { data: raw }] of todo.entries()) {
+  for (const [i, { data: raw, traceContext }] of todo.entries()) {
     const result = results[i]!;
     accepted += result.accepted.length;
-    if (result.accepted.length) out.push(validatedMessage(raw, result.accepted, deps.topology));
+    if (result.accepted.length) out.push({ ...validatedMessage(raw, result.accepted, deps.topology), context: traceContext });
     if (result.quarantined.length) {
-      out.push(quarantinedMessage(raw, result.quarantined, deps.topology));
+      out.push({ ...quarantinedMessage(raw, result.quarantined, deps.topology), context: traceContext });
       for (const item of result.quarantined) quarantinedRows.push({ assetId: raw.assetId, messageId: raw.eventId, item });
     }
   }
   await deps.publish(out);
   await deps.store.commit({ state, quarantined: quarantinedRows, messageIds: todo.map((d) => d.data.eventId) });
+  countAssessment(accepted, quarantinedRows.map((row) => row.item));
   return { accepted, quarantined: quarantinedRows.length };
 }
 

@@ -2,8 +2,10 @@ import { alarmRaisedV1, parseContract, publishedEventV1, type AlarmRaisedData, t
 import { decide, evolve, initialMaintenanceState, type MaintenanceState } from '@twinline/domain-maintenance';
 import { WrongExpectedVersionError, type AppendRequest, type EventStore, type NewEvent, type StoredEvent } from '@twinline/event-store';
 import { PermanentError, type Delivery } from '@twinline/messaging';
+import { traceparentOf } from '@twinline/observability';
 import { AggregateRepository } from '@twinline/service-kit';
 import { workOrderStreamId } from '../streams';
+import { countOpenedWorkOrders } from '../work-orders/work-orders.metrics';
 
 export interface AlarmRaisedMessage {
   readonly event: PublishedEvent;
@@ -37,7 +39,7 @@ export class WorkOrderRepository extends AggregateRepository<MaintenanceState> {
  */
 export async function handleAlarms(batch: readonly Delivery<AlarmRaisedMessage>[], deps: { store: EventStore; orders: WorkOrderRepository; actor: string }): Promise<number> {
   const pending = new Map<string, { version: number; state: MaintenanceState; events: NewEvent[] }>();
-  for (const { data, headers } of batch) {
+  for (const { data, traceContext } of batch) {
     const streamId = workOrderStreamId(data.alarm.assetId);
     let entry = pending.get(streamId);
     if (!entry) {
@@ -49,7 +51,7 @@ export async function handleAlarms(batch: readonly Delivery<AlarmRaisedMessage>[
       { type: 'HandleAlarm', data: { assetId: data.alarm.assetId, alarmId: data.alarm.alarmId, cause: data.alarm.cause, severity: data.alarm.severity, message: data.alarm.message, raisedAt: data.alarm.raisedAt } },
       entry.state,
     );
-    const traceparent = headers?.get('traceparent') || undefined;
+    const traceparent = traceparentOf(traceContext);
     for (const event of events) {
       entry.state = evolve(entry.state, event);
       entry.events.push({
@@ -72,5 +74,6 @@ export async function handleAlarms(batch: readonly Delivery<AlarmRaisedMessage>[
     throw error;
   }
   for (const [streamId, p] of pending) deps.orders.remember(streamId, { state: p.state, version: p.version + p.events.length });
+  countOpenedWorkOrders(requests);
   return requests.reduce((n, r) => n + r.events.length, 0);
 }

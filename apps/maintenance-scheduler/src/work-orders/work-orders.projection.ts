@@ -47,6 +47,12 @@ export class WorkOrdersProjection {
     });
   }
 
+  /** Work orders per status (statuses without one are left out). */
+  async countByStatus(): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM ${this.s}.work_orders GROUP BY status`);
+    return new Map(r.rows.map((row) => [row.status, row.count]));
+  }
+
   async list(filter: { assetId?: string; status?: string; limit: number; after?: string }): Promise<WorkOrderView[]> {
     const params: unknown[] = [filter.after ?? '', filter.limit];
     const where = ['work_order_id > $1'];

@@ -13,6 +13,8 @@ export interface NewDelivery {
   body: Record<string, unknown>;
   target: string | null;
   status: Extract<DeliveryStatus, 'PENDING' | 'UNROUTED'>;
+  /** W3C trace context of the event announced (the webhook call continues that trace). */
+  traceparent?: string | null;
 }
 
 export interface DeliveryRow extends NewDelivery {
@@ -43,6 +45,7 @@ function toRow(r: Record<string, unknown>): DeliveryRow {
     subject: r.subject as string,
     body: r.body as Record<string, unknown>,
     target: (r.target as string | null) ?? null,
+    traceparent: (r.traceparent as string | null) ?? null,
     status: r.status as NewDelivery['status'],
     attempts: Number(r.attempts),
     nextAttemptAt: new Date(r.next_attempt_at as string).toISOString(),
@@ -66,13 +69,13 @@ export class DeliveryStore {
   async record(deliveries: readonly NewDelivery[]): Promise<number> {
     if (deliveries.length === 0) return 0;
     const r = await this.pool.query(
-      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, status)
-       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.status
-       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, status text)
+      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, status, traceparent)
+       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.status, d.traceparent
+       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, status text, traceparent text)
        ON CONFLICT DO NOTHING`,
       [
         JSON.stringify(
-          deliveries.map((d) => ({ delivery_id: d.deliveryId, event_id: d.eventId, channel: d.channel, kind: d.kind, asset_id: d.assetId, subject: d.subject, body: d.body, target: d.target, status: d.status })),
+          deliveries.map((d) => ({ delivery_id: d.deliveryId, event_id: d.eventId, channel: d.channel, kind: d.kind, asset_id: d.assetId, subject: d.subject, body: d.body, target: d.target, status: d.status, traceparent: d.traceparent ?? null })),
         ),
       ],
     );
@@ -110,6 +113,12 @@ export class DeliveryStore {
         [deliveryId, next.status, attempt.attempt, attempt.error, next.nextAttemptAt ?? null],
       );
     });
+  }
+
+  /** Deliveries per status (statuses without one are left out). */
+  async countByStatus(): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM ${this.s}.deliveries GROUP BY status`);
+    return new Map(r.rows.map((row) => [row.status, row.count]));
   }
 
   async list(filter: { status?: string; kind?: string; assetId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[] }>> {

@@ -40,3 +40,14 @@ export class DeliveriesInitial1732560000300 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS ${s}.delivery_attempts, ${s}.deliveries`);
   }
 }
+
+/** Deliveries remember the trace of the event they announce, so the webhook call continues it. */
+export class DeliveriesTraceparent1732560000400 implements MigrationInterface {
+  name = 'DeliveriesTraceparent1732560000400';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE ${migrationSchema(q)}.deliveries ADD COLUMN IF NOT EXISTS traceparent text`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE ${migrationSchema(q)}.deliveries DROP COLUMN IF EXISTS traceparent`);
+  }
+}

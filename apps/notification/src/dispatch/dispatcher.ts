@@ -1,6 +1,7 @@
 import { nextAttempt, type RetryPolicy } from '@twinline/domain-notification';
-import type { Logger } from '@twinline/observability';
+import { contextFromTraceparent, inSpan, ROOT_CONTEXT, SpanKind, traceparentOf, type Logger } from '@twinline/observability';
 import type { DeliveryRow, DeliveryStore } from '../deliveries/delivery-store';
+import { countAttempt } from './dispatch.metrics';
 
 export interface DispatcherOptions {
   readonly store: DeliveryStore;
@@ -61,19 +62,27 @@ export class Dispatcher {
   private async send(d: DeliveryRow): Promise<void> {
     const attempt = d.attempts + 1;
     const started = Date.now();
-    let outcome: { ok: boolean; status?: number; error?: string };
-    try {
-      const response = await fetch(d.target!, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-twinline-delivery-id': d.deliveryId, 'x-twinline-event-id': d.eventId, 'x-twinline-attempt': String(attempt) },
-        body: JSON.stringify({ deliveryId: d.deliveryId, kind: d.kind, subject: d.subject, ...d.body }),
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      outcome = response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `HTTP ${response.status}` };
-    } catch (error) {
-      outcome = { ok: false, error: String((error as Error)?.message ?? error) };
-    }
+    // A CLIENT span continuing the trace of the announced event; the receiver gets its traceparent.
+    const outcome = await inSpan(
+      'webhook deliver',
+      { service: 'notification', kind: SpanKind.CLIENT, parent: contextFromTraceparent(d.traceparent ?? undefined, ROOT_CONTEXT), attributes: { 'twinline.asset_id': d.assetId, 'twinline.delivery_id': d.deliveryId, 'twinline.attempt': attempt, 'http.request.method': 'POST' } },
+      async (span, ctx): Promise<{ ok: boolean; status?: number; error?: string }> => {
+        try {
+          const traceparent = traceparentOf(ctx);
+          const response = await fetch(d.target!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-twinline-delivery-id': d.deliveryId, 'x-twinline-event-id': d.eventId, 'x-twinline-attempt': String(attempt), ...(traceparent ? { traceparent } : {}) },
+            body: JSON.stringify({ deliveryId: d.deliveryId, kind: d.kind, subject: d.subject, ...d.body }),
+            signal: AbortSignal.timeout(this.o.timeoutMs),
+          });
+          await response.arrayBuffer().catch(() => undefined);
+          span.setAttribute('http.response.status_code', response.status);
+          return response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `HTTP ${response.status}` };
+        } catch (error) {
+          return { ok: false, error: String((error as Error)?.message ?? error) };
+        }
+      },
+    );
     const decision = nextAttempt(attempt, outcome, Date.now(), this.o.policy, Math.random());
     const next =
       decision.kind === 'delivered'
@@ -83,5 +92,6 @@ export class Dispatcher {
           : { status: 'DEAD' as const };
     if (next.status === 'DEAD') this.o.log.warn('delivery gave up: dead letter', { deliveryId: d.deliveryId, attempts: attempt, error: outcome.error });
     await this.o.store.recordAttempt(d.deliveryId, { attempt, ok: outcome.ok, statusCode: outcome.status ?? null, error: outcome.error ?? null, durationMs: Date.now() - started }, next);
+    countAttempt(decision.kind);
   }
 }

@@ -96,6 +96,7 @@ describe('recordNotifications', () => {
         body: { eventId: 'asset-P-101:3', eventType: 'AlarmRaised', ...ALARM_DATA, occurredAt: '2024-01-01T03:00:00.000Z', correlationId: 'C-1' },
         target: WEBHOOK,
         status: 'PENDING',
+        traceparent: null,
       },
       {
         deliveryId: 'workorders-P-101:1:webhook',
@@ -107,6 +108,7 @@ describe('recordNotifications', () => {
         body: { eventId: 'workorders-P-101:1', eventType: 'WorkOrderOpened', ...WORK_ORDER_DATA, occurredAt: '2024-01-01T03:00:00.000Z', correlationId: 'C-1' },
         target: WEBHOOK,
         status: 'PENDING',
+        traceparent: null,
       },
     ]);
   });

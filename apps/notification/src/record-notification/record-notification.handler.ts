@@ -1,6 +1,7 @@
 import { parseContract, publishedEventV1, type PublishedEvent } from '@twinline/contracts';
 import { notificationFor } from '@twinline/domain-notification';
 import { PermanentError, type Delivery } from '@twinline/messaging';
+import { traceparentOf } from '@twinline/observability';
 import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
 
 export function parsePublishedEvent(body: unknown): PublishedEvent {
@@ -18,7 +19,7 @@ export function parsePublishedEvent(body: unknown): PublishedEvent {
  */
 export async function recordNotifications(batch: readonly Delivery<PublishedEvent>[], deps: { store: DeliveryStore; webhookUrl: string | undefined }): Promise<number> {
   const deliveries: NewDelivery[] = [];
-  for (const { data: event } of batch) {
+  for (const { data: event, traceContext } of batch) {
     const n = notificationFor({ type: event.type, eventId: event.eventId, assetId: event.assetId, data: event.data });
     if (!n) continue;
     deliveries.push({
@@ -31,6 +32,7 @@ export async function recordNotifications(batch: readonly Delivery<PublishedEven
       body: { ...n.body, eventId: event.eventId, assetId: event.assetId, occurredAt: event.occurredAt, correlationId: event.correlationId },
       target: deps.webhookUrl ?? null,
       status: deps.webhookUrl ? 'PENDING' : 'UNROUTED',
+      traceparent: traceparentOf(traceContext) ?? null,
     });
   }
   return deps.store.record(deliveries);

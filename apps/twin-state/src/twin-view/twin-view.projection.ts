@@ -64,6 +64,12 @@ export class TwinViewProjection {
     return r.rows.map((row) => toAssetView(row.asset_id, row.state, row.version));
   }
 
+  /** Twins per status (statuses without a twin are left out). */
+  async countByStatus(): Promise<Map<string, number>> {
+    const r = await this.pool.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM ${this.s}.twin_view GROUP BY status`);
+    return new Map(r.rows.map((row) => [row.status, row.count]));
+  }
+
   async get(assetId: string): Promise<AssetView | null> {
     const r = await this.pool.query<{ state: TwinState; version: number }>(`SELECT state, version FROM ${this.s}.twin_view WHERE asset_id = $1`, [assetId]);
     const row = r.rows[0];

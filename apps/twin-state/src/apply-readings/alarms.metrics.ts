@@ -1,0 +1,16 @@
+import type { AppendRequest } from '@twinline/event-store';
+import { metrics } from '@twinline/observability';
+
+const raised = metrics.counter('twinline_alarms_raised_total', 'AlarmRaised events appended to the twins.');
+const cleared = metrics.counter('twinline_alarms_cleared_total', 'AlarmCleared events appended to the twins.');
+raised.inc(0);
+cleared.inc(0);
+
+/** Counts the alarm events of an append that committed. */
+export function countAlarms(requests: readonly AppendRequest[]): void {
+  for (const { events } of requests)
+    for (const { type } of events) {
+      if (type === 'AlarmRaised') raised.inc();
+      else if (type === 'AlarmCleared') cleared.inc();
+    }
+}
