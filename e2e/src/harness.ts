@@ -50,15 +50,20 @@ export async function startHarness(name: string, extraEnv: Record<string, string
     async teardown() {
       await platform.stop();
       await webhook.close();
-      const nc = await connect({ servers: NATS_URL });
-      await deleteStreams(await nc.jetstreamManager(), topology(id));
-      await nc.close();
-      const pool = new Pool({ connectionString: TEST_DATABASE_URL });
-      const schemas = await pool.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [`${id}\\_%`]);
-      for (const { nspname } of schemas.rows) await pool.query(`DROP SCHEMA "${nspname}" CASCADE`);
-      await pool.end();
+      await removeIsolated(id);
     },
   };
+}
+
+/** Removes what an isolated run created: its streams (prefix `id`) and Postgres schemas (`id_*`). */
+export async function removeIsolated(id: string): Promise<void> {
+  const nc = await connect({ servers: NATS_URL });
+  await deleteStreams(await nc.jetstreamManager(), topology(id));
+  await nc.close();
+  const pool = new Pool({ connectionString: TEST_DATABASE_URL });
+  const schemas = await pool.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [`${id}\\_%`]);
+  for (const { nspname } of schemas.rows) await pool.query(`DROP SCHEMA "${nspname}" CASCADE`);
+  await pool.end();
 }
 
 export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {

@@ -2,14 +2,11 @@
    one process, so that one in-memory span exporter sees every hop of one reading's trace. */
 import type { INestApplication } from '@nestjs/common';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { connect } from 'nats';
-import { Pool } from 'pg';
-import { topology } from '@twinline/contracts';
 import { eventStoreMigrations, runMigrations } from '@twinline/event-store';
-import { deleteStreams } from '@twinline/messaging';
 import { startTracingTo, stopTelemetry } from '@twinline/observability';
 import { runService, schemaName } from '@twinline/service-kit';
 import { freePort, startRecordingServer, TEST_DATABASE_URL, uniqueName, waitFor } from '@twinline/testing';
+import { NATS_URL, removeIsolated } from './harness';
 import { IngestionModule } from '../../apps/ingestion/src/app.module';
 import { loadIngestionConfig } from '../../apps/ingestion/src/config';
 import { IntegrityModule } from '../../apps/integrity/src/app.module';
@@ -24,8 +21,6 @@ import { WorkOrdersInitial1732560000200 } from '../../apps/maintenance-scheduler
 import { NotificationModule } from '../../apps/notification/src/app.module';
 import { loadNotificationConfig } from '../../apps/notification/src/config';
 import { DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400 } from '../../apps/notification/src/deliveries/migrations';
-
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 describe('one trace follows a reading across every hop', () => {
   const exporter = new InMemorySpanExporter();
@@ -72,13 +67,7 @@ describe('one trace follows a reading across every hop', () => {
     for (const app of apps.reverse()) await app.close();
     await webhook?.close();
     await stopTelemetry();
-    const nc = await connect({ servers: NATS_URL });
-    await deleteStreams(await nc.jetstreamManager(), topology(id));
-    await nc.close();
-    const pool = new Pool({ connectionString: TEST_DATABASE_URL });
-    const schemas = await pool.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [`${id}\\_%`]);
-    for (const { nspname } of schemas.rows) await pool.query(`DROP SCHEMA "${nspname}" CASCADE`);
-    await pool.end();
+    await removeIsolated(id);
   });
 
   it('from the HTTP receipt through integrity, the event store, the outbox, the scheduler and the webhook', async () => {
