@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { CHECKPOINT_STORE, EVENT_STORE, PostgresCheckpointStore, PostgresEventStore, type EventStore } from '@twinline/event-store';
-import { ConnectionCloser, HealthController, MetricsController, metricsProvider, PG_POOL, Readiness, TOPOLOGY, messagingProvider, poolProvider, topologyFrom } from '@twinline/service-kit';
+import { EVENT_STORE, type EventStore } from '@twinline/event-store';
+import { PG_POOL, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { AssetsController } from './assets/assets.controller';
 import { TwinRepository } from './apply-readings/twin-repository';
@@ -11,22 +11,16 @@ import { TwinRuntime } from './twin-runtime';
 @Module({})
 export class TwinStateModule {
   static forConfig(config: TwinConfig, schema: string): DynamicModule {
+    const basics = serviceBasics('twin-state', config, TWIN_CONFIG, { postgres: true });
     return {
       module: TwinStateModule,
-      controllers: [HealthController, MetricsController, AssetsController],
+      controllers: [...basics.controllers, AssetsController],
       providers: [
-        Readiness,
-        { provide: TWIN_CONFIG, useValue: config },
-        { provide: TOPOLOGY, useValue: topologyFrom(config) },
-        messagingProvider('twin-state', config, topologyFrom(config)),
-        poolProvider('twin-state', config),
-        { provide: EVENT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => new PostgresEventStore(pool, { schema }) },
-        { provide: CHECKPOINT_STORE, inject: [PG_POOL], useFactory: (pool: Pool) => new PostgresCheckpointStore(pool, { schema }) },
+        ...basics.providers,
+        ...eventStoreProviders(schema),
         { provide: TwinRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new TwinRepository(store) },
         { provide: TwinViewProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new TwinViewProjection(pool, schema) },
         TwinRuntime,
-        metricsProvider,
-        ConnectionCloser,
       ],
     };
   }

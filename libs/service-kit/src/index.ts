@@ -8,3 +8,4 @@ export * from './providers';
 export * from './outbox';
 export * from './aggregate-repository';
 export * from './store-loops';
+export * from './service-module';
