@@ -6,3 +6,6 @@ export * from './twin-events';
 export * from './maintenance-events';
 export * from './envelope';
 export * from './validation';
+export * from './signing';
+export * from './registry';
+export * from './roles';

@@ -66,7 +66,16 @@ export type TrustedReading = {
   readonly ts: string;
   readonly receivedAt: string;
   readonly metrics: Readonly<Record<string, number>>;
+  /** Set when an admin released the reading from quarantine after review: it bypassed the rules. */
+  readonly release?: ReleaseInfo;
 };
+
+/** Who released a quarantined reading, when, and why. */
+export interface ReleaseInfo {
+  readonly by: string;
+  readonly at: string;
+  readonly note: string;
+}
 
 export const trustedReadingSchema = z.object({
   readingId: z.string().min(1),
@@ -76,6 +85,7 @@ export const trustedReadingSchema = z.object({
   ts: isoTimeSchema,
   receivedAt: isoTimeSchema,
   metrics: z.record(z.string(), z.number()),
+  release: z.object({ by: z.string().min(1), at: isoTimeSchema, note: z.string() }).optional(),
 });
 
 /** HTTP body of POST /v1/telemetry: one reading or `{ readings: [...] }`. */
