@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { serviceBasics } from '@twinline/service-kit';
 import { INTEGRITY_CONFIG, type IntegrityConfig } from './config';
-import { AssessTelemetryConsumer, integrityStoreProvider } from './assess-telemetry/assess-telemetry.consumer';
+import { AssessTelemetryConsumer, integrityStoreProviders } from './assess-telemetry/assess-telemetry.consumer';
 import { QuarantineController } from './quarantine/quarantine.controller';
+import { RegistryController } from './registry/registry.controller';
+import { RegistryLoader } from './registry/registry-loader';
 
 @Module({})
 export class IntegrityModule {
@@ -10,8 +12,8 @@ export class IntegrityModule {
     const basics = serviceBasics('integrity', config, INTEGRITY_CONFIG, { postgres: true });
     return {
       module: IntegrityModule,
-      controllers: [...basics.controllers, QuarantineController],
-      providers: [...basics.providers, integrityStoreProvider(schema), AssessTelemetryConsumer],
+      controllers: [...basics.controllers, QuarantineController, RegistryController],
+      providers: [...basics.providers, ...integrityStoreProviders(schema), RegistryLoader, AssessTelemetryConsumer],
     };
   }
 }

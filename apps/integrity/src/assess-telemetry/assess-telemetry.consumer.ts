@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Topology } from '@twinline/contracts';
-import { DEFAULT_INTEGRITY_RULES } from '@twinline/domain-integrity';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
 import { PG_POOL, TOPOLOGY } from '@twinline/service-kit';
 import { INTEGRITY_CONFIG, type IntegrityConfig } from '../config';
 import { IntegrityStore } from '../store/integrity-store';
+import { RegistryStore } from '../registry/registry-store';
 import { assessTelemetry, parseRawTelemetry } from './assess-telemetry.handler';
 
 @Injectable()
@@ -16,6 +16,7 @@ export class AssessTelemetryConsumer implements OnApplicationBootstrap {
     @Inject(Messaging) private readonly bus: Messaging,
     @Inject(TOPOLOGY) private readonly topology: Topology,
     @Inject(IntegrityStore) private readonly store: IntegrityStore,
+    @Inject(RegistryStore) private readonly registry: RegistryStore,
     @Inject(INTEGRITY_CONFIG) private readonly config: IntegrityConfig,
   ) {}
 
@@ -28,15 +29,19 @@ export class AssessTelemetryConsumer implements OnApplicationBootstrap {
       maxBatch: this.config.CONSUMER_MAX_BATCH,
       parse: parseRawTelemetry,
       handle: async (batch) => {
-        await assessTelemetry(batch, { store: this.store, publish: (m) => this.bus.publishMany(m), topology: this.topology, rules: DEFAULT_INTEGRITY_RULES });
+        await assessTelemetry(batch, {
+          store: this.store,
+          registry: (assetIds, deviceIds) => this.registry.view(assetIds, deviceIds),
+          publish: (m) => this.bus.publishMany(m),
+          topology: this.topology,
+        });
       },
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
     });
   }
 }
 
-export const integrityStoreProvider = (schema: string) => ({
-  provide: IntegrityStore,
-  inject: [PG_POOL],
-  useFactory: (pool: Pool) => new IntegrityStore(pool, schema),
-});
+export const integrityStoreProviders = (schema: string) => [
+  { provide: IntegrityStore, inject: [PG_POOL], useFactory: (pool: Pool) => new IntegrityStore(pool, schema) },
+  { provide: RegistryStore, inject: [PG_POOL], useFactory: (pool: Pool) => new RegistryStore(pool, schema) },
+];

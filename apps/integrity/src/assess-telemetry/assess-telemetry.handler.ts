@@ -1,5 +1,5 @@
 import { rawTelemetryV1, parseContract, type QuarantinedTelemetry, type RawTelemetry, type Topology, type TrustedReading, type ValidatedTelemetry, type QuarantinedItem } from '@twinline/contracts';
-import { assessMessages, type IntegrityRules } from '@twinline/domain-integrity';
+import { assessMessages, type RegistryView } from '@twinline/domain-integrity';
 import { PermanentError, type Delivery, type OutgoingMessage } from '@twinline/messaging';
 import type { IntegrityStore } from '../store/integrity-store';
 import { countAssessment } from './assessment.metrics';
@@ -12,36 +12,47 @@ export function parseRawTelemetry(body: unknown): RawTelemetry {
   }
 }
 
-/** Device ids named in a batch's payloads (to load their sequence state in one query). */
-function deviceIdsOf(batch: readonly Delivery<RawTelemetry>[]): string[] {
-  const ids = new Set<string>();
-  for (const d of batch)
+/** Device and asset ids named in a batch (to load their state and registry entries in one query each). */
+function idsOf(batch: readonly Delivery<RawTelemetry>[]): { deviceIds: string[]; assetIds: string[] } {
+  const deviceIds = new Set<string>();
+  const assetIds = new Set<string>();
+  for (const d of batch) {
+    assetIds.add(d.data.assetId);
     for (const item of d.data.items) {
-      const id = (item.payload as { deviceId?: unknown } | null)?.deviceId;
-      if (typeof id === 'string') ids.add(id);
+      const payload = item.payload as { deviceId?: unknown; assetId?: unknown } | null;
+      if (typeof payload?.deviceId === 'string') deviceIds.add(payload.deviceId);
+      if (typeof payload?.assetId === 'string') assetIds.add(payload.assetId);
     }
-  return [...ids];
+  }
+  return { deviceIds: [...deviceIds], assetIds: [...assetIds] };
 }
 
 /**
- * Handles a batch of raw telemetry messages: the pure integrity rules decide, this adapter publishes
+ * Handles a batch of raw telemetry messages: the pure integrity rules decide (with the registry
+ * entries and device state the batch names, loaded in one query each), this adapter publishes
  * the validated and quarantined messages (ids derived from the raw message: a retry republishes the
  * same ids, which JetStream deduplicates) and then commits device state, quarantine and the
  * processed-message marks in one transaction. A redelivered message that was committed is skipped.
  */
 export async function assessTelemetry(
   batch: readonly Delivery<RawTelemetry>[],
-  deps: { store: IntegrityStore; publish: (messages: OutgoingMessage[]) => Promise<void>; topology: Topology; rules: IntegrityRules },
+  deps: {
+    store: IntegrityStore;
+    registry: (assetIds: readonly string[], deviceIds: readonly string[]) => Promise<RegistryView>;
+    publish: (messages: OutgoingMessage[]) => Promise<void>;
+    topology: Topology;
+  },
 ): Promise<{ accepted: number; quarantined: number }> {
   const processed = await deps.store.processedAmong(batch.map((d) => d.data.eventId));
   const todo = batch.filter((d) => !processed.has(d.data.eventId));
   if (todo.length === 0) return { accepted: 0, quarantined: 0 };
 
-  const before = await deps.store.loadDevices(deviceIdsOf(todo));
+  const { deviceIds, assetIds } = idsOf(todo);
+  const [before, registry] = await Promise.all([deps.store.loadDevices(deviceIds), deps.registry(assetIds, deviceIds)]);
   const { results, state } = assessMessages(
     todo.map(({ data: raw }) => ({ subjectAssetId: raw.assetId, items: raw.items })),
     before,
-    deps.rules,
+    registry,
   );
   const out: OutgoingMessage[] = [];
   const quarantinedRows: Array<{ assetId: string; messageId: string; item: QuarantinedItem }> = [];

@@ -33,3 +33,59 @@ export class IntegrityInitial1732560000000 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS ${s}.processed_messages, ${s}.quarantine, ${s}.device_state`);
   }
 }
+
+/**
+ * The registry (assets with class, site, rule overrides and the unsigned flag; devices bound to one
+ * asset with their secret), its change log, the device state of the stateful rules, and the review
+ * of quarantined readings (pending, released or discarded, by whom and why).
+ */
+export class IntegrityRegistry1764028800000 implements MigrationInterface {
+  name = 'IntegrityRegistry1764028800000';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.assets (
+      asset_id text PRIMARY KEY,
+      asset_class text NOT NULL,
+      site text NOT NULL,
+      accept_unsigned boolean NOT NULL DEFAULT false,
+      rules jsonb NOT NULL DEFAULT '{}',
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      updated_by text NOT NULL)`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.devices (
+      device_id text PRIMARY KEY,
+      asset_id text NOT NULL REFERENCES ${s}.assets(asset_id),
+      secret text NOT NULL,
+      enabled boolean NOT NULL DEFAULT true,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      updated_by text NOT NULL)`);
+    await q.query(`CREATE INDEX IF NOT EXISTS devices_asset_idx ON ${s}.devices (asset_id)`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.registry_changes (
+      position bigserial PRIMARY KEY,
+      changed_at timestamptz NOT NULL DEFAULT now(),
+      actor text NOT NULL,
+      kind text NOT NULL,
+      subject_id text NOT NULL,
+      change jsonb NOT NULL)`);
+    await q.query(`ALTER TABLE ${s}.device_state
+      ADD COLUMN IF NOT EXISTS last_digest text,
+      ADD COLUMN IF NOT EXISTS last_ts_ms bigint,
+      ADD COLUMN IF NOT EXISTS metrics jsonb NOT NULL DEFAULT '{}'`);
+    await q.query(`ALTER TABLE ${s}.quarantine
+      ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'pending',
+      ADD COLUMN IF NOT EXISTS reviewed_by text,
+      ADD COLUMN IF NOT EXISTS reviewed_at timestamptz,
+      ADD COLUMN IF NOT EXISTS review_note text`);
+    await q.query(`CREATE INDEX IF NOT EXISTS quarantine_status_idx ON ${s}.quarantine (status, position)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`DROP INDEX IF EXISTS ${s}.quarantine_status_idx`);
+    await q.query(`ALTER TABLE ${s}.quarantine DROP COLUMN IF EXISTS status, DROP COLUMN IF EXISTS reviewed_by, DROP COLUMN IF EXISTS reviewed_at, DROP COLUMN IF EXISTS review_note`);
+    await q.query(`ALTER TABLE ${s}.device_state DROP COLUMN IF EXISTS last_digest, DROP COLUMN IF EXISTS last_ts_ms, DROP COLUMN IF EXISTS metrics`);
+    await q.query(`DROP TABLE IF EXISTS ${s}.registry_changes, ${s}.devices, ${s}.assets`);
+  }
+}
+
+export const INTEGRITY_MIGRATIONS = [IntegrityInitial1732560000000, IntegrityRegistry1764028800000];

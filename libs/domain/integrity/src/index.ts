@@ -1,3 +1,4 @@
-export { DEFAULT_INTEGRITY_RULES, INTEGRITY_RULES, type IntegrityRule, type IntegrityRules, type MetricRange } from './integrity.rules';
-export { initialIntegrityState, type DeviceIntegrity, type IntegrityState } from './integrity.state';
+export { CLASS_RULES, RuleOverrideError, quantityOf, rulesFor, type AssetRules, type MetricRule } from './integrity.rules';
+export { emptyRegistry, type RegisteredAsset, type RegisteredDevice, type RegistryView } from './integrity.registry';
+export { initialIntegrityState, type DeviceIntegrity, type IntegrityState, type MetricTrack } from './integrity.state';
 export { assessBatch, assessMessages, type AssessInput, type Assessment } from './integrity.assess';
