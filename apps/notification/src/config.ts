@@ -3,7 +3,7 @@ import { baseEnvSchema, loadConfig, portSchema } from '@twinline/service-kit';
 
 export const notificationEnvSchema = baseEnvSchema.extend({
   PORT: portSchema(3005),
-  /** Where alarm and work-order notifications are POSTed (JSON). Without it they are logged as UNROUTED. */
+  /** Where notifications (alarms, security violations, sensor faults, work orders) are POSTed (JSON). Without it they are logged as UNROUTED. */
   NOTIFY_WEBHOOK_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be >= 1').max(50, 'must be <= 50').default(6),
   NOTIFY_BASE_DELAY_MS: z.coerce.number().int().min(10, 'must be >= 10').max(3_600_000, 'must be <= 3600000').default(500),

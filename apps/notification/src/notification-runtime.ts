@@ -9,7 +9,11 @@ import { Dispatcher } from './dispatch/dispatcher';
 import { deliveriesGauge } from './dispatch/dispatch.metrics';
 import { parsePublishedEvent, recordNotifications } from './record-notification/record-notification.handler';
 
-/** Consumes alarm and work-order events into the delivery log, and runs the dispatcher. */
+/**
+ * Consumes the events people are told about (alarms, security violations, sensor faults, work orders)
+ * into the delivery log, and runs the dispatcher. NATS 2.9 takes one filter subject per consumer: one
+ * durable per event type.
+ */
 @Injectable()
 export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = createLogger('notification');
@@ -36,6 +40,8 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
     this.loops.push({ stop: async () => removeDeliveriesGauge() });
     const subscriptions = [
       { stream: this.topology.streams.twin, durable: 'notification__TWIN', filterSubject: this.topology.filters.twinEvents('AlarmRaised') },
+      { stream: this.topology.streams.twin, durable: 'notification__TWIN_SECURITY', filterSubject: this.topology.filters.twinEvents('SecurityViolationDetected') },
+      { stream: this.topology.streams.twin, durable: 'notification__TWIN_SENSOR_FAULT', filterSubject: this.topology.filters.twinEvents('SensorFaultDetected') },
       { stream: this.topology.streams.maintenance, durable: 'notification__MAINTENANCE', filterSubject: this.topology.filters.maintenanceEvents('WorkOrderOpened') },
     ];
     for (const s of subscriptions) {

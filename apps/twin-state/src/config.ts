@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PROFILES, parseProfiles } from '@twinline/domain-twin';
+import { DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, parseProfiles } from '@twinline/domain-twin';
 import { baseEnvSchema, loadConfig, portSchema } from '@twinline/service-kit';
 
 const json = (what: string) =>
@@ -19,12 +19,17 @@ export const twinEnvSchema = baseEnvSchema.extend({
   TWIN_PROFILES: json('TWIN_PROFILES').optional(),
   /** Asset class per asset id: {"P-101": "pump"}; other assets use the "default" profile. */
   TWIN_ASSET_CLASSES: json('TWIN_ASSET_CLASSES').pipe(z.record(z.string(), z.string(), { error: 'TWIN_ASSET_CLASSES must map asset ids to class names' })).optional(),
+  /** Quarantined readings in a row (data rules, since the last applied reading) that make the twin SENSOR_FAULT. */
+  TWIN_SENSOR_FAULT_AFTER: z.coerce.number().int('must be an integer').min(1, 'must be >= 1').max(1_000_000, 'must be <= 1000000').default(DEFAULT_QUARANTINE_POLICY.sensorFaultAfter),
+  /** At most one security-violation alert per asset within this many seconds. */
+  SECURITY_COOLDOWN_SECONDS: z.coerce.number().int('must be an integer').min(0, 'must be >= 0').max(604_800, 'must be <= 604800 (a week)').default(DEFAULT_QUARANTINE_POLICY.securityCooldownSeconds),
 });
 
 export function loadTwinConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(twinEnvSchema, env);
   const profiles = config.TWIN_PROFILES === undefined ? DEFAULT_PROFILES : parseProfiles(config.TWIN_PROFILES);
-  return Object.freeze({ ...config, profiles, assetClasses: config.TWIN_ASSET_CLASSES ?? {} });
+  const quarantinePolicy = Object.freeze({ sensorFaultAfter: config.TWIN_SENSOR_FAULT_AFTER, securityCooldownSeconds: config.SECURITY_COOLDOWN_SECONDS });
+  return Object.freeze({ ...config, profiles, assetClasses: config.TWIN_ASSET_CLASSES ?? {}, quarantinePolicy });
 }
 export type TwinConfig = ReturnType<typeof loadTwinConfig>;
 export const TWIN_CONFIG = Symbol('TWIN_CONFIG');

@@ -7,12 +7,16 @@ import { createLogger } from '@twinline/observability';
 import { TOPOLOGY, outboxPublisher, startProjectionAndOutbox } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { applyReadings, parseValidatedTelemetry } from './apply-readings/apply-readings.handler';
+import { parseQuarantinedTelemetry, recordQuarantine } from './record-quarantine/record-quarantine.handler';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
 import { twinsGauge } from './twin-view/twins.metric';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from './streams';
 
-/** Starts twin-state's loops: the telemetry consumer, then the twin-view projection and the outbox relay. */
+/**
+ * Starts twin-state's loops: the validated and the quarantined telemetry consumers (both write the
+ * twin streams, guarded by expected versions), then the twin-view projection and the outbox relay.
+ */
 @Injectable()
 export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = createLogger('twin-state');
@@ -39,6 +43,7 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
     this.loops.push(loops);
     const removeTwinsGauge = twinsGauge(this.view);
     this.loops.push({ stop: async () => removeTwinsGauge() });
+    const profileOf = (assetId: string) => profileFor(this.config.assetClasses[assetId] ?? 'default', this.config.profiles);
     const consumer = await this.bus.consume({
       stream: this.topology.streams.telemetry,
       durable: 'twin-state__TELEMETRY',
@@ -47,17 +52,26 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       maxBatch: this.config.CONSUMER_MAX_BATCH,
       parse: parseValidatedTelemetry,
       handle: async (batch) => {
-        await applyReadings(batch, {
-          store: this.store,
-          twins: this.twins,
-          profileOf: (assetId) => profileFor(this.config.assetClasses[assetId] ?? 'default', this.config.profiles),
-          actor: 'service:twin-state',
-        });
+        await applyReadings(batch, { store: this.store, twins: this.twins, profileOf, actor: 'service:twin-state' });
         loops.wake();
       },
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
     });
     this.loops.unshift(consumer);
+    const quarantine = await this.bus.consume({
+      stream: this.topology.streams.telemetry,
+      durable: 'twin-state__QUARANTINE',
+      filterSubject: this.topology.filters.quarantinedTelemetry,
+      deadletterSubject: this.topology.deadletter('twin-state'),
+      maxBatch: this.config.CONSUMER_MAX_BATCH,
+      parse: parseQuarantinedTelemetry,
+      handle: async (batch) => {
+        const recorded = await recordQuarantine(batch, { store: this.store, twins: this.twins, profileOf, policy: this.config.quarantinePolicy, actor: 'service:twin-state' });
+        if (recorded.events) loops.wake();
+      },
+      onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
+    });
+    this.loops.unshift(quarantine);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -21,6 +21,10 @@ export const appliedReadingSchema = z.object({
   seq: z.number(),
   ts: isoTimeSchema,
   metrics: z.record(z.string(), z.number()),
+  /** When the platform received the reading (absent in events written before it was recorded). */
+  receivedAt: isoTimeSchema.optional(),
+  /** Set when an admin released the reading from quarantine (it bypassed the integrity rules). */
+  release: z.object({ by: z.string().min(1), at: isoTimeSchema, note: z.string() }).optional(),
 });
 export type AppliedReading = z.infer<typeof appliedReadingSchema>;
 
@@ -61,11 +65,65 @@ export const alarmClearedV1 = z.object({
   readingId: z.string(),
 });
 
+/** A reading integrity rejected, as the twin records it: who sent it, when it arrived, which rules it broke. */
+export const quarantinedReadingSchema = z.object({
+  readingId: z.string(),
+  deviceId: z.string().nullable(),
+  receivedAt: isoTimeSchema,
+  rules: z.array(z.string()).min(1),
+});
+export type QuarantinedReading = z.infer<typeof quarantinedReadingSchema>;
+
+/** Readings of the asset that integrity quarantined (never applied), in arrival order. Segments end where a sensor fault opens. */
+export const readingsQuarantinedV1 = z.object({
+  assetId: assetIdSchema,
+  readings: z.array(quarantinedReadingSchema).min(1),
+});
+
+/**
+ * The twin went blind: `violations` readings in a row broke data rules (security rules and
+ * `duplicate` aside) since the last applied reading. `at` is the receipt time of the reading that
+ * reached the threshold (`readingId`); `rules` are the data rules the run broke.
+ */
+export const sensorFaultDetectedV1 = z.object({
+  assetId: assetIdSchema,
+  at: isoTimeSchema,
+  readingId: z.string(),
+  violations: z.number().int().positive(),
+  rules: z.array(z.string()),
+});
+
+/** A reading was applied again after a sensor fault: `at` is its receipt time. */
+export const sensorFaultClearedV1 = z.object({
+  assetId: assetIdSchema,
+  at: isoTimeSchema,
+  readingId: z.string(),
+});
+
+/**
+ * Readings broke security rules (unknown or disabled device, bad signature, cross-asset write,
+ * replay): `count` readings of one quarantined message, from `deviceIds` (the distinct devices they
+ * name, the first 20).
+ * At most one per asset per cooldown; `at` is the receipt time, `readingId` the first such reading.
+ */
+export const securityViolationDetectedV1 = z.object({
+  assetId: assetIdSchema,
+  at: isoTimeSchema,
+  readingId: z.string(),
+  rules: z.array(z.string()).min(1),
+  deviceIds: z.array(z.string()),
+  count: z.number().int().positive(),
+});
+
 export const twinEventSchemas = {
   ReadingsApplied: readingsAppliedV1,
   TwinStatusChanged: twinStatusChangedV1,
   AlarmRaised: alarmRaisedV1,
   AlarmCleared: alarmClearedV1,
+  ReadingsQuarantined: readingsQuarantinedV1,
+  SensorFaultDetected: sensorFaultDetectedV1,
+  SensorFaultCleared: sensorFaultClearedV1,
+  SecurityViolationDetected: securityViolationDetectedV1,
 } as const;
 
 export type ReadingsAppliedData = z.infer<typeof readingsAppliedV1>;
@@ -73,10 +131,18 @@ export type TwinStatusChangedData = z.infer<typeof twinStatusChangedV1>;
 export type AlarmRaisedData = z.infer<typeof alarmRaisedV1>;
 export type AlarmClearedData = z.infer<typeof alarmClearedV1>;
 export type AlarmSeverity = AlarmRaisedData['severity'];
+export type ReadingsQuarantinedData = z.infer<typeof readingsQuarantinedV1>;
+export type SensorFaultDetectedData = z.infer<typeof sensorFaultDetectedV1>;
+export type SensorFaultClearedData = z.infer<typeof sensorFaultClearedV1>;
+export type SecurityViolationDetectedData = z.infer<typeof securityViolationDetectedV1>;
 
 export type TwinEvent =
   | { readonly type: 'ReadingsApplied'; readonly data: ReadingsAppliedData }
   | { readonly type: 'TwinStatusChanged'; readonly data: TwinStatusChangedData }
   | { readonly type: 'AlarmRaised'; readonly data: AlarmRaisedData }
-  | { readonly type: 'AlarmCleared'; readonly data: AlarmClearedData };
+  | { readonly type: 'AlarmCleared'; readonly data: AlarmClearedData }
+  | { readonly type: 'ReadingsQuarantined'; readonly data: ReadingsQuarantinedData }
+  | { readonly type: 'SensorFaultDetected'; readonly data: SensorFaultDetectedData }
+  | { readonly type: 'SensorFaultCleared'; readonly data: SensorFaultClearedData }
+  | { readonly type: 'SecurityViolationDetected'; readonly data: SecurityViolationDetectedData };
 export type TwinEventType = TwinEvent['type'];

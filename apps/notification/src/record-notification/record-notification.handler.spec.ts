@@ -66,6 +66,10 @@ function delivery(e: PublishedEvent): Delivery<PublishedEvent> {
 }
 
 const alarmRaised = delivery(event('asset-P-101:3', 'AlarmRaised', ALARM_DATA));
+const SECURITY_DATA = { assetId: 'P-101', at: '2024-01-01T03:00:00Z', readingId: 'R-9', rules: ['signature'], deviceIds: ['P-101-edge'], count: 2 };
+const SENSOR_FAULT_DATA = { assetId: 'P-101', at: '2024-01-01T03:00:00Z', readingId: 'R-12', violations: 5, rules: ['finite'] };
+const securityViolation = delivery(event('R-9:quarantine:SecurityViolationDetected', 'SecurityViolationDetected', SECURITY_DATA));
+const sensorFault = delivery(event('R-12:quarantine:SensorFaultDetected', 'SensorFaultDetected', SENSOR_FAULT_DATA));
 const workOrderOpened = delivery(event('workorders-P-101:1', 'WorkOrderOpened', WORK_ORDER_DATA, 'workorders-P-101'));
 const others = [
   delivery(event('E-RA', 'ReadingsApplied', { assetId: 'P-101', readings: [] })),
@@ -111,6 +115,16 @@ describe('recordNotifications', () => {
         traceparent: null,
       },
     ]);
+  });
+
+  it('records a security-violation and a sensor-fault delivery for the twin events that call for them, once each', async () => {
+    expect(await record([securityViolation, sensorFault, delivery(event('R-13:SensorFaultCleared', 'SensorFaultCleared', { assetId: 'P-101', at: '2024-01-01T04:00:00Z', readingId: 'R-13' }))], WEBHOOK)).toBe(2);
+    expect(store.calls[0]!.map((d) => [d.deliveryId, d.kind, d.subject, d.status])).toEqual([
+      ['R-9:quarantine:SecurityViolationDetected:webhook', 'security-violation', '[SECURITY] P-101: 2 readings broke security rules (signature) from device P-101-edge', 'PENDING'],
+      ['R-12:quarantine:SensorFaultDetected:webhook', 'sensor-fault', '[SENSOR FAULT] P-101: the twin is blind, 5 readings in a row failed data checks (finite)', 'PENDING'],
+    ]);
+    expect(store.calls[0]![0]!.body).toEqual({ eventId: 'R-9:quarantine:SecurityViolationDetected', eventType: 'SecurityViolationDetected', ...SECURITY_DATA, occurredAt: '2024-01-01T03:00:00.000Z', correlationId: 'C-1' });
+    expect(await record([securityViolation, sensorFault], WEBHOOK)).toBe(0);
   });
 
   it('records UNROUTED deliveries without a target when no webhook is configured', async () => {

@@ -13,9 +13,9 @@ export function parsePublishedEvent(body: unknown): PublishedEvent {
 }
 
 /**
- * Turns alarm and work-order events into delivery records (the pure notification policy decides
- * what to say). One record per event and channel: a redelivered event records nothing new, so it is
- * never notified twice. Sending happens in the dispatcher, with retries.
+ * Turns notifiable events (alarms, security violations, sensor faults, work orders) into delivery
+ * records (the pure notification policy decides what to say). One record per event and channel: a
+ * redelivered event records nothing new, so it is never notified twice. Sending happens in the dispatcher, with retries.
  */
 export async function recordNotifications(batch: readonly Delivery<PublishedEvent>[], deps: { store: DeliveryStore; webhookUrl: string | undefined }): Promise<number> {
   const deliveries: NewDelivery[] = [];

@@ -1,4 +1,3 @@
-import type { AppendRequest } from '@twinline/event-store';
 import { metrics } from '@twinline/observability';
 
 const raised = metrics.counter('twinline_alarms_raised_total', 'AlarmRaised events appended to the twins.');
@@ -7,7 +6,7 @@ raised.inc(0);
 cleared.inc(0);
 
 /** Counts the alarm events of an append that committed. */
-export function countAlarms(requests: readonly AppendRequest[]): void {
+export function countAlarms(requests: ReadonlyArray<{ readonly events: ReadonlyArray<{ readonly type: string }> }>): void {
   for (const { events } of requests)
     for (const { type } of events) {
       if (type === 'AlarmRaised') raised.inc();

@@ -20,3 +20,27 @@ export class TwinViewInitial1732560000100 implements MigrationInterface {
     await q.query(`DROP TABLE IF EXISTS ${migrationSchema(q)}.twin_view`);
   }
 }
+
+/**
+ * What integrity tells the twin: an open sensor fault, the last security alert and the count of
+ * quarantined readings, as columns (they are in `state` too) so blind twins can be found in SQL.
+ */
+export class TwinViewQuarantine1764028800100 implements MigrationInterface {
+  name = 'TwinViewQuarantine1764028800100';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`ALTER TABLE ${s}.twin_view
+      ADD COLUMN IF NOT EXISTS sensor_fault jsonb,
+      ADD COLUMN IF NOT EXISTS last_security_violation jsonb,
+      ADD COLUMN IF NOT EXISTS readings_quarantined integer NOT NULL DEFAULT 0`);
+    await q.query(`CREATE INDEX IF NOT EXISTS twin_view_sensor_fault_idx ON ${s}.twin_view (asset_id) WHERE sensor_fault IS NOT NULL`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`DROP INDEX IF EXISTS ${s}.twin_view_sensor_fault_idx`);
+    await q.query(`ALTER TABLE ${s}.twin_view DROP COLUMN IF EXISTS sensor_fault, DROP COLUMN IF EXISTS last_security_violation, DROP COLUMN IF EXISTS readings_quarantined`);
+  }
+}
+
+/** twin-state's read-model migrations, in order. */
+export const TWIN_VIEW_MIGRATIONS = [TwinViewInitial1732560000100, TwinViewQuarantine1764028800100];

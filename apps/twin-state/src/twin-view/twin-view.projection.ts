@@ -6,6 +6,11 @@ import { foldTwin } from '../apply-readings/twin-repository';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from '../streams';
 import { toAssetView, type AssetView } from './twin-view';
 
+/** A stored twin state with the fields added since it was written (rows written before them lack them). */
+export function withDefaults(state: Partial<TwinState> | undefined): TwinState {
+  return state ? { ...initialTwinState, ...state } : initialTwinState;
+}
+
 /**
  * The twin_view read model: a batch of the global log is folded into the current rows in one
  * transaction. Events at or below a row's version are skipped, so replaying a batch after a crash
@@ -31,23 +36,36 @@ export class TwinViewProjection {
     }
     if (byAsset.size === 0) return;
     const ids = [...byAsset.keys()];
-    const current = await this.pool.query<{ asset_id: string; state: TwinState; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE asset_id = ANY($1::text[])`, [ids]);
+    const current = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE asset_id = ANY($1::text[])`, [ids]);
     const rows = new Map(current.rows.map((r) => [r.asset_id, r]));
     const updates = ids.map((assetId) => {
       const row = rows.get(assetId);
       const fresh = byAsset.get(assetId)!.filter((e) => e.streamVersion > (row?.version ?? 0));
-      const state = foldTwin(fresh, row?.state ?? initialTwinState);
+      const state = foldTwin(fresh, withDefaults(row?.state));
       const last = fresh[fresh.length - 1];
-      return { asset_id: assetId, status: state.status, label: state.label, state, version: last?.streamVersion ?? row?.version ?? 0, position: last?.position ?? '0', changed: fresh.length > 0 };
+      return {
+        asset_id: assetId,
+        status: state.status,
+        label: state.label,
+        state,
+        version: last?.streamVersion ?? row?.version ?? 0,
+        position: last?.position ?? '0',
+        sensor_fault: state.sensorFault,
+        last_security_violation: state.lastSecurityViolation,
+        readings_quarantined: state.readingsQuarantined,
+        changed: fresh.length > 0,
+      };
     });
     const changed = updates.filter((u) => u.changed);
     if (changed.length === 0) return;
     await this.pool.query(
-      `INSERT INTO ${this.s}.twin_view (asset_id, status, label, state, version, position)
-       SELECT r.asset_id, r.status, r.label, r.state, r.version, r.position
-       FROM jsonb_to_recordset($1::jsonb) AS r(asset_id text, status text, label text, state jsonb, version int, position bigint)
+      `INSERT INTO ${this.s}.twin_view (asset_id, status, label, state, version, position, sensor_fault, last_security_violation, readings_quarantined)
+       SELECT r.asset_id, r.status, r.label, r.state, r.version, r.position, r.sensor_fault, r.last_security_violation, r.readings_quarantined
+       FROM jsonb_to_recordset($1::jsonb) AS r(asset_id text, status text, label text, state jsonb, version int, position bigint,
+         sensor_fault jsonb, last_security_violation jsonb, readings_quarantined int)
        ON CONFLICT (asset_id) DO UPDATE SET status = EXCLUDED.status, label = EXCLUDED.label, state = EXCLUDED.state,
-         version = EXCLUDED.version, position = EXCLUDED.position, updated_at = now()
+         version = EXCLUDED.version, position = EXCLUDED.position, sensor_fault = EXCLUDED.sensor_fault,
+         last_security_violation = EXCLUDED.last_security_violation, readings_quarantined = EXCLUDED.readings_quarantined, updated_at = now()
        WHERE ${this.s}.twin_view.version < EXCLUDED.version`,
       [JSON.stringify(changed.map(({ changed: _c, ...r }) => r))],
     );
@@ -60,8 +78,8 @@ export class TwinViewProjection {
       params.push(filter.status);
       where += ` AND status = $${params.length}`;
     }
-    const r = await this.pool.query<{ asset_id: string; state: TwinState; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
-    return r.rows.map((row) => toAssetView(row.asset_id, row.state, row.version));
+    const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
+    return r.rows.map((row) => toAssetView(row.asset_id, withDefaults(row.state), row.version));
   }
 
   /** Twins per status (statuses without a twin are left out). */
@@ -71,8 +89,8 @@ export class TwinViewProjection {
   }
 
   async get(assetId: string): Promise<AssetView | null> {
-    const r = await this.pool.query<{ state: TwinState; version: number }>(`SELECT state, version FROM ${this.s}.twin_view WHERE asset_id = $1`, [assetId]);
+    const r = await this.pool.query<{ state: Partial<TwinState>; version: number }>(`SELECT state, version FROM ${this.s}.twin_view WHERE asset_id = $1`, [assetId]);
     const row = r.rows[0];
-    return row ? toAssetView(assetId, row.state, row.version) : null;
+    return row ? toAssetView(assetId, withDefaults(row.state), row.version) : null;
   }
 }

@@ -11,6 +11,11 @@ export interface AssetView {
   readonly readingsApplied: number;
   readonly lastReadingTs: string | null;
   readonly profile: string | null;
+  /** Open sensor fault (the twin is blind: its readings keep failing the data rules), else null. */
+  readonly sensorFault: TwinState['sensorFault'];
+  /** The last security alert of the asset and the readings breaking security rules since, else null. */
+  readonly lastSecurityViolation: TwinState['lastSecurityViolation'];
+  readonly readingsQuarantined: number;
   readonly version: number;
 }
 
@@ -25,6 +30,9 @@ export function toAssetView(assetId: string, state: TwinState, version: number):
     readingsApplied: state.readingsApplied,
     lastReadingTs: state.lastReadingTs,
     profile: state.profile,
+    sensorFault: state.sensorFault,
+    lastSecurityViolation: state.lastSecurityViolation,
+    readingsQuarantined: state.readingsQuarantined,
     version,
   };
 }

@@ -1,4 +1,4 @@
-export { notificationFor, type NotifiableEvent, type Notification, type NotificationKind } from './notification.policy';
+export { NOTIFICATION_KINDS, notificationFor, type NotifiableEvent, type Notification, type NotificationKind } from './notification.policy';
 export {
   backoffCeilingMs,
   DEFAULT_RETRY_POLICY,

@@ -1,6 +1,6 @@
 export { TwinError, type TwinErrorCode } from './twin.errors';
-export { initialTwinState, type ActiveAlarm, type MetricValue, type TwinState } from './twin.state';
-export type { ApplyReadings, TwinCommand } from './twin.commands';
+export { initialTwinState, RECENT_IDS_KEPT, type ActiveAlarm, type MetricValue, type RecentIds, type SecurityViolation, type SensorFault, type TwinState } from './twin.state';
+export { DEFAULT_QUARANTINE_POLICY, type ApplyReadings, type QuarantinedItemInput, type QuarantinePolicy, type RecordQuarantine, type TwinCommand } from './twin.commands';
 export {
   DEFAULT_PROFILE_CLASS,
   DEFAULT_PROFILES,
@@ -13,6 +13,8 @@ export {
   type ThresholdProfiles,
 } from './twin.profiles';
 export { alarmIdFor, decide } from './twin.decide';
+export { SENSOR_FAULT_LABEL, statusFor } from './twin.status';
+export { securityRulesOf, sensorRulesOf } from './twin.violations';
 export { evolve, mergeReadingMetrics } from './twin.evolve';
 export { occurredAtOf, twinAt, type TimedTwinEvent } from './twin.at';
 export { twinDecider } from './twin.decider';

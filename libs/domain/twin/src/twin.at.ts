@@ -7,7 +7,10 @@ import { initialTwinState, timeMs, type TwinState } from './twin.state';
  * The source time a twin event is stored with (`occurredAt`):
  * - `ReadingsApplied`: the latest `ts` among its readings (its last reading's, as readings come in order);
  * - `TwinStatusChanged`: `at`, `AlarmRaised`: `raisedAt`, `AlarmCleared`: `clearedAt` — all the ts
- *   of the reading that caused them.
+ *   of the reading that caused them (a change to SENSOR_FAULT: the receipt time, see below);
+ * - `ReadingsQuarantined`: the latest `receivedAt` of its readings; `SensorFaultDetected`,
+ *   `SensorFaultCleared`, `SecurityViolationDetected`: `at`. A quarantined reading's own ts is not
+ *   trusted (it may be the very thing that is wrong), so these happen at receipt time.
  */
 export function occurredAtOf(event: TwinEvent): string {
   switch (event.type) {
@@ -22,6 +25,15 @@ export function occurredAtOf(event: TwinEvent): string {
       return event.data.raisedAt;
     case 'AlarmCleared':
       return event.data.clearedAt;
+    case 'ReadingsQuarantined': {
+      const [first, ...rest] = event.data.readings;
+      if (first === undefined) throw new TwinError('TWIN.INVALID_TIME', 'a ReadingsQuarantined event holds at least one reading');
+      return rest.reduce((latest, r) => (timeMs(r.receivedAt) >= timeMs(latest) ? r.receivedAt : latest), first.receivedAt);
+    }
+    case 'SensorFaultDetected':
+    case 'SensorFaultCleared':
+    case 'SecurityViolationDetected':
+      return event.data.at;
     default: {
       const unknown: never = event;
       throw new TwinError('TWIN.UNKNOWN_EVENT', `unknown twin event type ${JSON.stringify((unknown as { type?: unknown }).type)}`);

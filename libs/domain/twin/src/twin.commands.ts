@@ -11,4 +11,38 @@ export interface ApplyReadings {
   };
 }
 
-export type TwinCommand = ApplyReadings;
+/** What the twin reads of a reading integrity quarantined. */
+export interface QuarantinedItemInput {
+  readonly readingId: string;
+  readonly deviceId: string | null;
+  readonly receivedAt: string;
+  readonly reasons: ReadonlyArray<{ readonly rule: string }>;
+}
+
+/** When quarantined readings make the twin blind, and how often a security alert may repeat. */
+export interface QuarantinePolicy {
+  /** Data violations in a row (since the last applied reading) that open a sensor fault. */
+  readonly sensorFaultAfter: number;
+  /** At most one SecurityViolationDetected per asset within this many seconds (receipt time). */
+  readonly securityCooldownSeconds: number;
+}
+
+export const DEFAULT_QUARANTINE_POLICY: QuarantinePolicy = Object.freeze({ sensorFaultAfter: 5, securityCooldownSeconds: 900 });
+
+/**
+ * Record readings integrity quarantined for `assetId` (one quarantined message, items in arrival
+ * order). `at` is when they were received (the message's time): the domain has no clock.
+ * `profile` names the profile of a status change it causes.
+ */
+export interface RecordQuarantine {
+  readonly type: 'RecordQuarantine';
+  readonly data: {
+    readonly assetId: string;
+    readonly items: readonly QuarantinedItemInput[];
+    readonly at: string;
+    readonly policy: QuarantinePolicy;
+    readonly profile: ThresholdProfile;
+  };
+}
+
+export type TwinCommand = ApplyReadings | RecordQuarantine;

@@ -17,7 +17,7 @@ function reading(seq: number, metrics: Record<string, number>, over: Partial<Tru
   return { readingId: `R-${seq}`, deviceId: 'D-1', assetId: 'P-101', seq, ts: hour(seq), receivedAt: hour(seq), metrics, ...over };
 }
 const apply = (...readings: TrustedReading[]) => ({ type: 'ApplyReadings' as const, data: { assetId: 'P-101', readings, profile: pump } });
-const applied = (r: TrustedReading) => ({ readingId: r.readingId, deviceId: r.deviceId, seq: r.seq, ts: r.ts, metrics: r.metrics });
+const applied = (r: TrustedReading) => ({ readingId: r.readingId, deviceId: r.deviceId, seq: r.seq, ts: r.ts, metrics: r.metrics, receivedAt: r.receivedAt });
 const fold = (events: readonly TwinEvent[], from: TwinState = initialTwinState) => events.reduce(evolve, from);
 
 /** The source study's table for pump P-101: ten hourly readings from 2024-01-01T00:00:00Z. */

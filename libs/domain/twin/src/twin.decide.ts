@@ -1,38 +1,51 @@
-import type { AppliedReading, TrustedReading, TwinEvent, TwinStatus } from '@twinline/contracts';
-import type { ApplyReadings } from './twin.commands';
-import { TwinError } from './twin.errors';
+import type { AppliedReading, TrustedReading, TwinEvent } from '@twinline/contracts';
+import type { ApplyReadings, TwinCommand } from './twin.commands';
+import { assertSameAsset, TwinError } from './twin.errors';
 import { evolve } from './twin.evolve';
-import { describeConditions, exceededLimits } from './twin.profiles';
-import type { TwinState } from './twin.state';
+import { exceededLimits } from './twin.profiles';
+import { decideQuarantine } from './twin.quarantine';
+import { wasSeen, type TwinState } from './twin.state';
+import { statusChange, statusFor } from './twin.status';
 
-/** The alarm id of the episode a reading started: stable, so a retried command yields the same id. */
-export function alarmIdFor(readingId: string): string {
-  return `ALM-${readingId}`;
-}
+export { alarmIdFor } from './twin.status';
 
 function toApplied(reading: TrustedReading): AppliedReading {
-  return { readingId: reading.readingId, deviceId: reading.deviceId, seq: reading.seq, ts: reading.ts, metrics: { ...reading.metrics } };
+  return {
+    readingId: reading.readingId,
+    deviceId: reading.deviceId,
+    seq: reading.seq,
+    ts: reading.ts,
+    metrics: { ...reading.metrics },
+    receivedAt: reading.receivedAt,
+    ...(reading.release ? { release: { ...reading.release } } : {}),
+  };
 }
 
+/**
+ * A reading at or below its device's last applied seq was applied already. A released reading was
+ * quarantined, so never applied under its seq: it is recognised by its id instead.
+ */
 function alreadyApplied(state: TwinState, reading: TrustedReading): boolean {
+  if (reading.release) return wasSeen(state.recentReleased, reading.readingId, reading.release.at);
   const last = state.lastSeqByDevice[reading.deviceId];
   return last !== undefined && reading.seq <= last;
 }
 
 /**
  * Applies readings in order. A reading at or below its device's last applied seq (including a repeat
- * inside this command) was applied already and is skipped, so a redelivered message yields no events.
+ * inside this command) was applied already and is skipped, so a redelivered message yields no events;
+ * a released reading (`release` set) is applied once by its id, whatever its seq.
  * After each reading the status is ALARM if any profile limit is exceeded by the latest known value
  * of its metric (the reading's own value, or an earlier one for metrics the reading does not carry),
- * else OPERATIONAL. Readings are emitted as `ReadingsApplied` segments; a reading that changes the
- * status closes its segment and is followed by `TwinStatusChanged` and `AlarmRaised` (entering ALARM)
- * or `AlarmCleared` (leaving it): one alarm per episode, not per reading.
+ * else SENSOR_FAULT while a sensor fault is open, else OPERATIONAL. A reading that is not a release
+ * closes an open sensor fault (`SensorFaultCleared`, at its receipt time): the sensor works again.
+ * Readings are emitted as `ReadingsApplied` segments; a reading that changes something closes its
+ * segment and is followed by `SensorFaultCleared`, `TwinStatusChanged` and `AlarmRaised` (entering
+ * ALARM) or `AlarmCleared` (leaving it): one alarm per episode, not per reading.
  */
-export function decide(command: ApplyReadings, state: TwinState): TwinEvent[] {
+function decideApply(command: ApplyReadings, state: TwinState): TwinEvent[] {
   const { assetId, readings, profile } = command.data;
-  if (state.assetId !== null && state.assetId !== assetId) {
-    throw new TwinError('TWIN.ASSET_MISMATCH', `command for asset ${assetId} was sent to the twin of asset ${state.assetId}`);
-  }
+  assertSameAsset(state.assetId, assetId);
   for (const reading of readings) {
     if (reading.assetId !== assetId) {
       throw new TwinError('TWIN.ASSET_MISMATCH', `reading ${reading.readingId} is for asset ${reading.assetId}, not ${assetId}: readings of one asset only`);
@@ -53,52 +66,34 @@ export function decide(command: ApplyReadings, state: TwinState): TwinEvent[] {
     segment.push(applied);
     working = evolve(working, { type: 'ReadingsApplied', data: { assetId, readings: [applied] } });
 
+    const changes: TwinEvent[] = [];
+    const apply = (event: TwinEvent) => {
+      changes.push(event);
+      working = evolve(working, event);
+    };
+    if (!reading.release && working.sensorFault !== null) apply({ type: 'SensorFaultCleared', data: { assetId, at: reading.receivedAt, readingId: reading.readingId } });
     const conditions = exceededLimits(working.metrics, profile);
-    const to: TwinStatus = conditions.length ? 'ALARM' : 'OPERATIONAL';
-    if (to === working.status) continue;
+    for (const change of statusChange(working, statusFor(conditions, working), { assetId, at: reading.ts, readingId: reading.readingId, conditions, profile })) apply(change);
+    if (changes.length === 0) continue;
 
+    // The segment ends with the reading behind the changes, which follow it.
     closeSegment();
-    const changes: TwinEvent[] = [
-      {
-        type: 'TwinStatusChanged',
-        data: {
-          assetId,
-          from: working.status,
-          to,
-          label: to === 'ALARM' ? profile.alarmLabel : profile.okLabel,
-          at: reading.ts,
-          readingId: reading.readingId,
-          conditions,
-          profile: profile.name,
-        },
-      },
-    ];
-    if (to === 'ALARM' && working.activeAlarm === null) {
-      changes.push({
-        type: 'AlarmRaised',
-        data: {
-          assetId,
-          alarmId: alarmIdFor(reading.readingId),
-          cause: profile.cause,
-          severity: profile.alarmSeverity,
-          message: describeConditions(conditions),
-          raisedAt: reading.ts,
-          readingId: reading.readingId,
-          conditions,
-          profile: profile.name,
-        },
-      });
-    } else if (to !== 'ALARM' && working.activeAlarm !== null) {
-      changes.push({
-        type: 'AlarmCleared',
-        data: { assetId, alarmId: working.activeAlarm.alarmId, cause: working.activeAlarm.cause, clearedAt: reading.ts, readingId: reading.readingId },
-      });
-    }
-    for (const change of changes) {
-      events.push(change);
-      working = evolve(working, change);
-    }
+    events.push(...changes);
   }
   closeSegment();
   return events;
+}
+
+/** The twin's decision on a command; throws TwinError for a broken rule (never for an expected outcome). */
+export function decide(command: TwinCommand, state: TwinState): TwinEvent[] {
+  switch (command.type) {
+    case 'ApplyReadings':
+      return decideApply(command, state);
+    case 'RecordQuarantine':
+      return decideQuarantine(command, state);
+    default: {
+      const unknown: never = command;
+      throw new TwinError('TWIN.UNKNOWN_COMMAND', `unknown twin command ${JSON.stringify((unknown as { type?: unknown }).type)}`);
+    }
+  }
 }

@@ -1,6 +1,7 @@
-import type { AppliedReading, TwinEvent } from '@twinline/contracts';
+import type { AppliedReading, QuarantinedReading, TwinEvent } from '@twinline/contracts';
 import { TwinError } from './twin.errors';
-import { timeMs, type MetricValue, type TwinState } from './twin.state';
+import { rememberIds, timeMs, type MetricValue, type TwinState } from './twin.state';
+import { securityRulesOf, sensorRulesOf, union } from './twin.violations';
 
 /**
  * Folds one reading into the latest values: a metric takes the reading's value unless the twin
@@ -26,17 +27,79 @@ function laterOf(a: string | null, b: string): string {
   return a === null || timeMs(b) > timeMs(a) ? b : a;
 }
 
+/**
+ * A released reading (it bypassed the rules after review) is applied once by its id: it neither
+ * moves its device's last seq (it may lie far ahead or behind) nor counts as the sensor working
+ * again. Any other applied reading ends a run of data violations.
+ */
 function applyReadings(state: TwinState, assetId: string, readings: readonly AppliedReading[]): TwinState {
   let metrics = state.metrics;
   const lastSeqByDevice: Record<string, number> = { ...state.lastSeqByDevice };
   let lastReadingTs = state.lastReadingTs;
+  let violationsSinceApplied = state.violationsSinceApplied;
+  let violationRulesSinceApplied = state.violationRulesSinceApplied;
+  let lastAppliedReceivedAt = state.lastAppliedReceivedAt;
+  const released: Array<{ id: string; at: string }> = [];
   for (const reading of readings) {
     metrics = mergeReadingMetrics(metrics, reading);
+    lastReadingTs = laterOf(lastReadingTs, reading.ts);
+    if (reading.release) {
+      released.push({ id: reading.readingId, at: reading.release.at });
+      continue;
+    }
     const last = lastSeqByDevice[reading.deviceId];
     if (last === undefined || reading.seq > last) lastSeqByDevice[reading.deviceId] = reading.seq;
-    lastReadingTs = laterOf(lastReadingTs, reading.ts);
+    violationsSinceApplied = 0;
+    violationRulesSinceApplied = [];
+    if (reading.receivedAt !== undefined) lastAppliedReceivedAt = laterOf(lastAppliedReceivedAt, reading.receivedAt);
   }
-  return { ...state, assetId, metrics, lastSeqByDevice, lastReadingTs, readingsApplied: state.readingsApplied + readings.length };
+  return {
+    ...state,
+    assetId,
+    metrics,
+    lastSeqByDevice,
+    lastReadingTs,
+    readingsApplied: state.readingsApplied + readings.length,
+    violationsSinceApplied,
+    violationRulesSinceApplied,
+    lastAppliedReceivedAt,
+    recentReleased: rememberIds(state.recentReleased, released),
+  };
+}
+
+/**
+ * Quarantined readings: a reading breaking sensor rules, received after the last applied reading,
+ * extends the run of violations (and the open fault); one breaking security rules counts towards the
+ * last security alert.
+ */
+function recordQuarantined(state: TwinState, assetId: string, readings: readonly QuarantinedReading[]): TwinState {
+  let { violationsSinceApplied, violationRulesSinceApplied, sensorFault, lastSecurityViolation } = state;
+  for (const reading of readings) {
+    const security = securityRulesOf(reading.rules);
+    if (security.length) {
+      if (lastSecurityViolation) lastSecurityViolation = { ...lastSecurityViolation, rules: union(lastSecurityViolation.rules, security), count: lastSecurityViolation.count + 1 };
+      continue;
+    }
+    const sensor = sensorRulesOf(reading.rules);
+    if (sensor.length === 0) continue;
+    if (state.lastAppliedReceivedAt !== null && timeMs(reading.receivedAt) <= timeMs(state.lastAppliedReceivedAt)) continue;
+    violationsSinceApplied += 1;
+    violationRulesSinceApplied = union(violationRulesSinceApplied, sensor);
+    if (sensorFault) sensorFault = { ...sensorFault, violations: sensorFault.violations + 1, rules: union(sensorFault.rules, sensor) };
+  }
+  return {
+    ...state,
+    assetId,
+    violationsSinceApplied,
+    violationRulesSinceApplied,
+    sensorFault,
+    lastSecurityViolation,
+    readingsQuarantined: state.readingsQuarantined + readings.length,
+    recentQuarantined: rememberIds(
+      state.recentQuarantined,
+      readings.map((r) => ({ id: r.readingId, at: r.receivedAt })),
+    ),
+  };
 }
 
 /** Pure: the twin after one event. The same function serves live handling, replay and audit. */
@@ -61,6 +124,14 @@ export function evolve(state: TwinState, event: TwinEvent): TwinState {
       };
     case 'AlarmCleared':
       return { ...state, assetId: event.data.assetId, activeAlarm: state.activeAlarm?.alarmId === event.data.alarmId ? null : state.activeAlarm };
+    case 'ReadingsQuarantined':
+      return recordQuarantined(state, event.data.assetId, event.data.readings);
+    case 'SensorFaultDetected':
+      return { ...state, assetId: event.data.assetId, sensorFault: { since: event.data.at, violations: event.data.violations, rules: event.data.rules } };
+    case 'SensorFaultCleared':
+      return { ...state, assetId: event.data.assetId, sensorFault: null };
+    case 'SecurityViolationDetected':
+      return { ...state, assetId: event.data.assetId, lastSecurityViolation: { at: event.data.at, rules: event.data.rules, count: event.data.count } };
     default: {
       const unknown: never = event;
       throw new TwinError('TWIN.UNKNOWN_EVENT', `unknown twin event type ${JSON.stringify((unknown as { type?: unknown }).type)}: add it to evolve or an upcaster`);

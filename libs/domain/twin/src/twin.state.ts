@@ -16,6 +16,31 @@ export interface ActiveAlarm {
   readonly conditions: readonly Condition[];
 }
 
+/** An open sensor fault: since when (receipt time), how many data violations in a row, which rules. */
+export interface SensorFault {
+  readonly since: string;
+  readonly violations: number;
+  readonly rules: readonly string[];
+}
+
+/** The last security alert: when (receipt time), its rules, readings with security violations since (its own included). */
+export interface SecurityViolation {
+  readonly at: string;
+  readonly rules: readonly string[];
+  readonly count: number;
+}
+
+/**
+ * Reading ids recorded lately, to recognise a redelivery by id. Only the last few are kept, with
+ * their time; `evictedUpTo` is the latest time of an id that was dropped: a reading of that time or
+ * earlier that is not listed counts as seen (a redelivery is never recorded twice; a reading arriving
+ * later than `RECENT_IDS_KEPT` younger ones is the price).
+ */
+export interface RecentIds {
+  readonly ids: ReadonlyArray<{ readonly id: string; readonly at: string }>;
+  readonly evictedUpTo: string | null;
+}
+
 export interface TwinState {
   readonly assetId: string | null;
   readonly status: TwinStatus;
@@ -31,7 +56,30 @@ export interface TwinState {
   readonly readingsApplied: number;
   /** Name of the threshold profile behind the current status (null before the first status change). */
   readonly profile: string | null;
+  /** Open sensor fault (the twin is blind), also while an alarm shows as the status. */
+  readonly sensorFault: SensorFault | null;
+  /** Latest receipt time among applied readings (released ones aside); null if unknown. */
+  readonly lastAppliedReceivedAt: string | null;
+  /**
+   * Readings that broke data rules, received after the last applied reading (released ones aside):
+   * a quarantined reading received before it is recorded but not counted (it may be processed late,
+   * the two telemetry consumers run apart).
+   */
+  readonly violationsSinceApplied: number;
+  /** The data rules those readings broke. */
+  readonly violationRulesSinceApplied: readonly string[];
+  readonly lastSecurityViolation: SecurityViolation | null;
+  readonly readingsQuarantined: number;
+  /** Quarantined readings recorded lately, by receipt time. */
+  readonly recentQuarantined: RecentIds;
+  /** Released readings applied lately, by release time: each is applied once, whatever its seq. */
+  readonly recentReleased: RecentIds;
 }
+
+/** How many recent reading ids a twin keeps per kind (see RecentIds). */
+export const RECENT_IDS_KEPT = 32;
+
+export const NO_RECENT_IDS: RecentIds = Object.freeze({ ids: Object.freeze([]) as RecentIds['ids'], evictedUpTo: null });
 
 export const initialTwinState: TwinState = Object.freeze({
   assetId: null,
@@ -44,6 +92,14 @@ export const initialTwinState: TwinState = Object.freeze({
   lastReadingTs: null,
   readingsApplied: 0,
   profile: null,
+  lastAppliedReceivedAt: null,
+  sensorFault: null,
+  violationsSinceApplied: 0,
+  violationRulesSinceApplied: Object.freeze([]) as readonly string[],
+  lastSecurityViolation: null,
+  readingsQuarantined: 0,
+  recentQuarantined: NO_RECENT_IDS,
+  recentReleased: NO_RECENT_IDS,
 });
 
 /**
@@ -52,4 +108,20 @@ export const initialTwinState: TwinState = Object.freeze({
  */
 export function timeMs(iso: string): number {
   return Date.parse(iso);
+}
+
+/** Whether a reading id of time `at` was recorded (see RecentIds). */
+export function wasSeen(recent: RecentIds, id: string, at: string): boolean {
+  if (recent.ids.some((e) => e.id === id)) return true;
+  return recent.evictedUpTo !== null && timeMs(at) <= timeMs(recent.evictedUpTo);
+}
+
+/** Adds ids (in order), keeping the last `RECENT_IDS_KEPT` and the latest time of those dropped. */
+export function rememberIds(recent: RecentIds, added: ReadonlyArray<{ readonly id: string; readonly at: string }>): RecentIds {
+  if (added.length === 0) return recent;
+  const all = [...recent.ids, ...added];
+  const dropped = all.slice(0, Math.max(0, all.length - RECENT_IDS_KEPT));
+  let evictedUpTo = recent.evictedUpTo;
+  for (const e of dropped) if (evictedUpTo === null || timeMs(e.at) > timeMs(evictedUpTo)) evictedUpTo = e.at;
+  return { ids: all.slice(dropped.length), evictedUpTo };
 }

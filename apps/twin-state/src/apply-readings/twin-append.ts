@@ -1,0 +1,81 @@
+import type { TwinEvent } from '@twinline/contracts';
+import { occurredAtOf, type TwinState } from '@twinline/domain-twin';
+import { WrongExpectedVersionError, type AppendRequest, type EventStore, type NewEvent } from '@twinline/event-store';
+import type { Delivery } from '@twinline/messaging';
+import { inSpan, trace } from '@twinline/observability';
+import type { TwinRepository } from './twin-repository';
+import { twinStreamId } from '../streams';
+
+/** The reading behind an event: the first of a ReadingsApplied/ReadingsQuarantined segment, the trigger of the others. */
+export function causingReadingId(event: TwinEvent): string {
+  switch (event.type) {
+    case 'ReadingsApplied':
+    case 'ReadingsQuarantined':
+      return event.data.readings[0]!.readingId;
+    case 'TwinStatusChanged':
+    case 'AlarmRaised':
+    case 'AlarmCleared':
+    case 'SensorFaultDetected':
+    case 'SensorFaultCleared':
+    case 'SecurityViolationDetected':
+      return event.data.readingId;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown twin event ${String((never as { type: string }).type)}`);
+    }
+  }
+}
+
+/**
+ * Which consumer decided an event. A reading can cause events on both paths (quarantined, then
+ * released and applied), so the quarantine path names its events apart.
+ */
+export type TwinPath = 'applied' | 'quarantined';
+
+/**
+ * Event ids derive from the reading that caused the event: re-deciding the same reading gives the
+ * same id. `<readingId>:<type>` when applying readings, `<readingId>:quarantine:<type>` when
+ * recording quarantined ones.
+ */
+export function eventIdOf(event: TwinEvent, path: TwinPath = 'applied'): string {
+  return path === 'applied' ? `${causingReadingId(event)}:${event.type}` : `${causingReadingId(event)}:quarantine:${event.type}`;
+}
+
+export function toNewEvent(event: TwinEvent, path: TwinPath, metadata: NewEvent['metadata']): NewEvent {
+  return { eventId: eventIdOf(event, path), type: event.type, schemaVersion: 1, occurredAt: occurredAtOf(event), data: event.data as unknown as Record<string, unknown>, metadata };
+}
+
+/** What one batch decided for one twin: its new events, to append after `expectedVersion`, and the state they lead to. */
+export interface TwinAppend {
+  readonly assetId: string;
+  readonly expectedVersion: number;
+  readonly events: readonly NewEvent[];
+  readonly state: TwinState;
+}
+
+/**
+ * Appends every twin's events in ONE transaction, each with its expected version, then remembers the
+ * new twins. Twin streams have two writers (the validated and the quarantined telemetry consumers):
+ * when another writer moved a twin on, the twins are forgotten and the WrongExpectedVersionError is
+ * thrown as transient, so the consume loop retries the batch against freshly folded twins.
+ */
+export async function appendTwins(appends: readonly TwinAppend[], deps: { store: EventStore; twins: TwinRepository }, batch: readonly Delivery<unknown>[]): Promise<{ events: number; assets: number }> {
+  const requests: AppendRequest[] = appends.filter((a) => a.events.length > 0).map((a) => ({ streamId: twinStreamId(a.assetId), expectedVersion: a.expectedVersion, events: [...a.events] }));
+  if (requests.length === 0) return { events: 0, assets: 0 };
+  try {
+    const [first, ...rest] = batch;
+    await inSpan(
+      'eventstore append',
+      { service: 'twin-state', parent: first!.traceContext, links: rest.map((d) => ({ context: trace.getSpanContext(d.traceContext)! })).filter((l) => l.context), attributes: { 'twinline.streams': requests.length } },
+      () => deps.store.appendMany(requests),
+    );
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) {
+      for (const a of appends) deps.twins.forget(twinStreamId(a.assetId));
+      throw Object.assign(error, { transient: true });
+    }
+    throw error;
+  }
+  for (const a of appends) if (a.events.length) deps.twins.remember(twinStreamId(a.assetId), { state: a.state, version: a.expectedVersion + a.events.length });
+  return { events: requests.reduce((n, r) => n + r.events.length, 0), assets: requests.length };
+}
