@@ -1,5 +1,6 @@
 import { waitFor } from '@twinline/testing';
 import { getJson, postJson, startHarness, type Harness } from './harness';
+import { testRegistry } from './registry';
 
 interface StoredEvent {
   type: string;
@@ -16,7 +17,9 @@ interface StoredEvent {
 describe('twin-state crash in the middle of a stream', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness('e2e_crash');
+    // Many short-lived test devices: the assets take unsigned readings (development mode), dated 2024.
+    const registry = testRegistry(['C-201', 'C-202', 'C-203'].map((assetId) => ({ assetId, registration: { acceptUnsigned: true, rules: { maxPastSeconds: 20 * 365 * 86_400 } } })));
+    h = await startHarness('e2e_crash', registry.env);
   });
   afterAll(async () => {
     await h?.teardown();
@@ -51,14 +54,14 @@ describe('twin-state crash in the middle of a stream', () => {
     await h.platform.start('twin-state');
 
     for (const assetId of assets) {
-      await waitFor(async () => (await getJson<{ readingsApplied: number }>(`${h.platform.urls['twin-state']}/v1/assets/${assetId}`)).body.readingsApplied, {
+      await waitFor(async () => (await getJson<{ readingsApplied: number }>(`${h.platform.urls['twin-state']}/v1/assets/${assetId}`, { token: h.tokens.operator })).body.readingsApplied, {
         accept: (applied) => applied === sent.get(assetId),
         what: `${sent.get(assetId)} readings applied to ${assetId}`,
         timeoutMs: 60_000,
       });
       const events: StoredEvent[] = [];
       for (let from = 1; ; ) {
-        const page = await getJson<{ items: StoredEvent[]; nextFromVersion: number | null }>(`${h.platform.urls['twin-state']}/v1/assets/${assetId}/events?fromVersion=${from}&limit=1000`);
+        const page = await getJson<{ items: StoredEvent[]; nextFromVersion: number | null }>(`${h.platform.urls['twin-state']}/v1/assets/${assetId}/events?fromVersion=${from}&limit=1000`, { token: h.tokens.operator });
         events.push(...page.body.items);
         if (page.body.nextFromVersion === null) break;
         from = page.body.nextFromVersion;

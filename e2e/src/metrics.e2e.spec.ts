@@ -1,6 +1,7 @@
 import { p101Readings, sendReadings, type ServiceName } from '@twinline/cli';
 import { waitFor } from '@twinline/testing';
 import { getJson, postJson, startHarness, MQTT_URL, type Harness } from './harness';
+import { P101_REGISTRATION, testRegistry } from './registry';
 
 interface Sample {
   readonly name: string;
@@ -33,20 +34,21 @@ type Scrape = Record<ServiceName, Sample[]>;
 
 const DURABLES: Partial<Record<ServiceName, string[]>> = {
   integrity: ['integrity__TELEMETRY'],
-  'twin-state': ['twin-state__TELEMETRY'],
+  'twin-state': ['twin-state__TELEMETRY', 'twin-state__QUARANTINE'],
   'maintenance-scheduler': ['maintenance-scheduler__TWIN'],
   notification: ['notification__TWIN', 'notification__MAINTENANCE'],
 };
 
 /**
- * GET /metrics of every service, scraped like Prometheus would after the P-101 demo and one forged
+ * GET /metrics of every service, scraped like Prometheus would after the P-101 demo and one impossible
  * reading: the named series are there with the values the run must have produced.
  */
 describe('Prometheus metrics of every service', () => {
   let h: Harness;
+  const registry = testRegistry([{ assetId: 'P-101', registration: P101_REGISTRATION }]);
 
   beforeAll(async () => {
-    h = await startHarness('e2e_metrics');
+    h = await startHarness('e2e_metrics', registry.env);
   });
   afterAll(async () => {
     await h?.teardown();
@@ -65,18 +67,18 @@ describe('Prometheus metrics of every service', () => {
   };
 
   it('counts what the P-101 table and a quarantined reading did, in every service', async () => {
-    await sendReadings(p101Readings({ seqBase: 0 }), { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
-    await waitFor(() => getJson<{ readingsApplied?: number }>(`${h.platform.urls['twin-state']}/v1/assets/P-101`), {
+    await sendReadings(registry.sign(p101Readings({ seqBase: 0 })), { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
+    await waitFor(() => getJson<{ readingsApplied?: number }>(`${h.platform.urls['twin-state']}/v1/assets/P-101`, { token: h.tokens.auditor }), {
       accept: (r) => r.status === 200 && r.body.readingsApplied === 10,
       what: 'ten readings applied to P-101',
       timeoutMs: 30_000,
     });
-    const forged = await postJson(`${h.platform.urls.ingestion}/v1/telemetry`, { deviceId: 'P-101-edge', assetId: 'P-101', seq: 11, ts: '2024-01-01T10:00:00Z', metrics: { temperatureC: 250 } });
-    expect(forged.status).toBe(202);
+    const [impossible] = registry.sign([{ deviceId: 'P-101-edge', assetId: 'P-101', seq: 11, ts: '2024-01-01T10:00:00Z', metrics: { temperatureC: 250 } }]);
+    expect((await postJson(`${h.platform.urls.ingestion}/v1/telemetry`, impossible)).status).toBe(202);
 
     const m = await waitFor(scrape, {
       accept: (s) =>
-        valueOf(s.integrity, 'twinline_readings_quarantined_total', { rule: 'tampering' })! >= 1 &&
+        valueOf(s.integrity, 'twinline_readings_quarantined_total', { rule: 'range' })! >= 1 &&
         valueOf(s['maintenance-scheduler'], 'twinline_work_orders', { status: 'OPEN' }) === 1 &&
         valueOf(s.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' }) === 3 &&
         valueOf(s.notification, 'twinline_notification_deliveries', { status: 'DELIVERED' }) === 3 &&
@@ -98,7 +100,7 @@ describe('Prometheus metrics of every service', () => {
     expect(valueOf(m.ingestion, 'twinline_readings_received_total', { channel: 'http' })).toBeGreaterThanOrEqual(1);
 
     expect(valueOf(m.integrity, 'twinline_readings_accepted_total')).toBeGreaterThanOrEqual(10);
-    expect(valueOf(m.integrity, 'twinline_readings_quarantined_total', { rule: 'tampering' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(m.integrity, 'twinline_readings_quarantined_total', { rule: 'range' })).toBeGreaterThanOrEqual(1);
 
     for (const [service, durables] of Object.entries(DURABLES) as Array<[ServiceName, string[]]>) {
       for (const durable of durables) {

@@ -2,6 +2,7 @@ import mqtt from 'mqtt';
 import { p101Readings, sendReadings, P101_TABLE } from '@twinline/cli';
 import { waitFor } from '@twinline/testing';
 import { getJson, postJson, startHarness, MQTT_URL, type Harness } from './harness';
+import { P101_REGISTRATION, testRegistry } from './registry';
 
 interface AssetView {
   status: string;
@@ -19,38 +20,39 @@ interface AssetView {
  */
 describe('P-101 through the whole platform', () => {
   let h: Harness;
-  const readings = p101Readings({ seqBase: 0 });
+  const registry = testRegistry([{ assetId: 'P-101', registration: P101_REGISTRATION }]);
+  const readings = registry.sign(p101Readings({ seqBase: 0 }));
 
   beforeAll(async () => {
-    h = await startHarness('e2e_p101');
+    h = await startHarness('e2e_p101', registry.env);
   });
   afterAll(async () => {
     await h?.teardown();
   });
 
-  const twin = () => getJson<AssetView>(`${h.platform.urls['twin-state']}/v1/assets/P-101`);
+  const twin = () => getJson<AssetView>(`${h.platform.urls['twin-state']}/v1/assets/P-101`, { token: h.tokens.operator });
 
   it('gives the study Table 1 statuses, two alarm episodes, one work order and three notifications', async () => {
     await sendReadings(readings, { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
     await waitFor(twin, { accept: (r) => r.status === 200 && r.body.readingsApplied === 10, what: 'ten readings applied to P-101', timeoutMs: 30_000 });
 
     const statuses: string[] = [];
-    for (const r of readings) statuses.push((await getJson<AssetView>(`${h.platform.urls['twin-state']}/v1/assets/P-101?at=${encodeURIComponent(r.ts)}`)).body.label);
+    for (const r of readings) statuses.push((await getJson<AssetView>(`${h.platform.urls['twin-state']}/v1/assets/P-101?at=${encodeURIComponent(r.ts)}`, { token: h.tokens.operator })).body.label);
     expect(statuses).toEqual(P101_TABLE.map((row) => (row.status === 'ALARM' ? 'ALARM: Predictive Maintenance Required' : 'Operational')));
 
-    const events = (await getJson<{ items: Array<{ type: string; data: { alarmId?: string } }> }>(`${h.platform.urls['twin-state']}/v1/assets/P-101/events?limit=1000`)).body.items;
+    const events = (await getJson<{ items: Array<{ type: string; data: { alarmId?: string } }> }>(`${h.platform.urls['twin-state']}/v1/assets/P-101/events?limit=1000`, { token: h.tokens.operator })).body.items;
     const raised = events.filter((e) => e.type === 'AlarmRaised');
     expect(raised).toHaveLength(2);
     expect(events.filter((e) => e.type === 'AlarmCleared')).toHaveLength(2);
 
-    const orders = await waitFor(() => getJson<{ items: Array<{ alarmIds: string[]; status: string; assetId: string }> }>(`${h.platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`), {
+    const orders = await waitFor(() => getJson<{ items: Array<{ alarmIds: string[]; status: string; assetId: string }> }>(`${h.platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
       accept: (r) => r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 2,
       what: 'one work order holding both alarms',
     });
     expect(orders.body.items[0]).toMatchObject({ assetId: 'P-101', status: 'OPEN', alarmIds: raised.map((e) => e.data.alarmId) });
 
     await waitFor(() => h.webhook.received.length >= 3, { what: 'three webhook deliveries' });
-    const log = await waitFor(() => getJson<{ items: Array<{ status: string; kind: string }> }>(`${h.platform.urls.notification}/v1/deliveries?assetId=P-101`), {
+    const log = await waitFor(() => getJson<{ items: Array<{ status: string; kind: string }> }>(`${h.platform.urls.notification}/v1/deliveries?assetId=P-101`, { token: h.tokens.operator }), {
       accept: (r) => r.body.items.length === 3 && r.body.items.every((d) => d.status === 'DELIVERED'),
       what: 'three delivered notifications in the log',
     });
@@ -61,21 +63,26 @@ describe('P-101 through the whole platform', () => {
   it('quarantines impossible readings with reasons and leaves the twin untouched', async () => {
     const before = (await twin()).body;
     const base = { deviceId: 'P-101-edge', assetId: 'P-101', ts: '2024-01-01T10:00:00Z' };
-    const hot = await postJson<{ readingIds: string[] }>(`${h.platform.urls.ingestion}/v1/telemetry`, { ...base, seq: 11, metrics: { temperatureC: 250, pressurePsi: 1100 } });
-    const negative = await postJson<{ readingIds: string[] }>(`${h.platform.urls.ingestion}/v1/telemetry`, { ...base, seq: 12, metrics: { temperatureC: 50, pressurePsi: -5 } });
+    const [hotReading, negativeReading, good] = registry.sign([
+      { ...base, seq: 11, metrics: { temperatureC: 250, pressurePsi: 1100 } },
+      { ...base, seq: 12, metrics: { temperatureC: 50, pressurePsi: -50 } },
+      { ...base, seq: 13, ts: '2024-01-01T11:00:00Z', metrics: { temperatureC: 51 } },
+    ]);
+    const hot = await postJson<{ readingIds: string[] }>(`${h.platform.urls.ingestion}/v1/telemetry`, hotReading);
+    const negative = await postJson<{ readingIds: string[] }>(`${h.platform.urls.ingestion}/v1/telemetry`, negativeReading);
     expect([hot.status, negative.status]).toEqual([202, 202]);
 
-    const q = await waitFor(() => getJson<{ items: Array<{ readingId: string; reasons: Array<{ rule: string; field: string; message: string }> }> }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101`), {
+    const q = await waitFor(() => getJson<{ items: Array<{ readingId: string; reasons: Array<{ rule: string; field: string; message: string }> }> }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101`, { token: h.tokens.operator }), {
       accept: (r) => r.body.items.length === 2,
       what: 'two quarantined readings',
     });
     const byId = new Map(q.body.items.map((i) => [i.readingId, i.reasons]));
-    expect(byId.get(hot.body.readingIds[0]!)).toEqual([expect.objectContaining({ rule: 'tampering', field: 'metrics.temperatureC' })]);
-    expect(byId.get(negative.body.readingIds[0]!)).toEqual([expect.objectContaining({ rule: 'tampering', field: 'metrics.pressurePsi' })]);
-    expect(byId.get(hot.body.readingIds[0]!)![0]!.message).toMatch(/tampering/);
+    expect(byId.get(hot.body.readingIds[0]!)).toEqual([expect.objectContaining({ rule: 'range', field: 'metrics.temperatureC' })]);
+    expect(byId.get(negative.body.readingIds[0]!)).toEqual([expect.objectContaining({ rule: 'range', field: 'metrics.pressurePsi' })]);
+    expect(byId.get(hot.body.readingIds[0]!)![0]!.message).toMatch(/sensor tampering or failure suspected/);
 
     // A later good reading proves the pipeline moved past the rejected ones; the twin saw none of them.
-    await postJson(`${h.platform.urls.ingestion}/v1/telemetry`, { ...base, seq: 13, ts: '2024-01-01T11:00:00Z', metrics: { temperatureC: 51 } });
+    await postJson(`${h.platform.urls.ingestion}/v1/telemetry`, good);
     const after = await waitFor(twin, { accept: (r) => r.body.readingsApplied === before.readingsApplied + 1, what: 'the good reading applied' });
     expect(after.body.metrics.pressurePsi!.value).toBe(before.metrics.pressurePsi!.value);
     expect(after.body.metrics.temperatureC!.value).toBe(51);
@@ -85,7 +92,7 @@ describe('P-101 through the whole platform', () => {
     const client = await mqtt.connectAsync(MQTT_URL, { clientId: `${h.topicRoot}-garbage` });
     await client.publishAsync(`${h.topicRoot}/north-field/P-101/telemetry`, '{"deviceId": "P-101-edge", "seq": 14, "metr', { qos: 1 });
     await client.endAsync();
-    const q = await waitFor(() => getJson<{ items: Array<{ reasons: Array<{ rule: string; message: string }>; payload: { unparsed?: string } }> }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101&rule=json`), {
+    const q = await waitFor(() => getJson<{ items: Array<{ reasons: Array<{ rule: string; message: string }>; payload: { unparsed?: string } }> }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101&rule=json`, { token: h.tokens.operator }), {
       accept: (r) => r.body.items.length === 1,
       what: 'the broken payload in quarantine',
     });
@@ -104,14 +111,14 @@ describe('P-101 through the whole platform', () => {
     expect(bad.status).toBe(400);
     expect(bad.contentType).toContain('application/problem+json');
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'seq' })]);
-    const broken = await postJson<{ status: number }>(`${h.platform.urls.ingestion}/v1/telemetry`, '{"deviceId": "P-1', true);
+    const broken = await postJson<{ status: number }>(`${h.platform.urls.ingestion}/v1/telemetry`, '{"deviceId": "P-1', { raw: true });
     expect(broken.status).toBe(400);
   });
 
   it('keeps every accepted reading: applied to the twin or quarantined', async () => {
     const accepted = readings.length + 3 + 1; // ten and one broken over MQTT, three over HTTP (400s were not accepted)
     const applied = (await twin()).body.readingsApplied;
-    const quarantined = (await getJson<{ items: unknown[] }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101`)).body.items.length;
+    const quarantined = (await getJson<{ items: unknown[] }>(`${h.platform.urls.integrity}/v1/quarantine?assetId=P-101`, { token: h.tokens.operator })).body.items.length;
     expect(applied + quarantined).toBe(accepted);
   });
 });

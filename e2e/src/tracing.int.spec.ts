@@ -1,5 +1,6 @@
 /* eslint-disable @nx/enforce-module-boundaries -- this test composes the five services' Nest modules in
    one process, so that one in-memory span exporter sees every hop of one reading's trace. */
+import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { eventStoreMigrations, runMigrations } from '@twinline/event-store';
@@ -11,10 +12,11 @@ import { IngestionModule } from '../../apps/ingestion/src/app.module';
 import { loadIngestionConfig } from '../../apps/ingestion/src/config';
 import { IntegrityModule } from '../../apps/integrity/src/app.module';
 import { loadIntegrityConfig } from '../../apps/integrity/src/config';
-import { IntegrityInitial1732560000000 } from '../../apps/integrity/src/store/migrations';
+import { INTEGRITY_MIGRATIONS } from '../../apps/integrity/src/store/migrations';
+import { P101_REGISTRATION, testRegistry } from './registry';
 import { TwinStateModule } from '../../apps/twin-state/src/app.module';
 import { loadTwinConfig } from '../../apps/twin-state/src/config';
-import { TwinViewInitial1732560000100 } from '../../apps/twin-state/src/twin-view/migrations';
+import { TWIN_VIEW_MIGRATIONS } from '../../apps/twin-state/src/twin-view/migrations';
 import { SchedulerModule } from '../../apps/maintenance-scheduler/src/app.module';
 import { loadSchedulerConfig } from '../../apps/maintenance-scheduler/src/config';
 import { WorkOrdersInitial1732560000200 } from '../../apps/maintenance-scheduler/src/work-orders/migrations';
@@ -25,6 +27,7 @@ import { DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400 } fr
 describe('one trace follows a reading across every hop', () => {
   const exporter = new InMemorySpanExporter();
   const id = uniqueName('trace');
+  const registry = testRegistry([{ assetId: 'P-7', registration: P101_REGISTRATION }]);
   const apps: INestApplication[] = [];
   let webhook: Awaited<ReturnType<typeof startRecordingServer>>;
   let ingestionUrl = '';
@@ -40,6 +43,7 @@ describe('one trace follows a reading across every hop', () => {
       DB_SCHEMA_PREFIX: `${id}_`,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      AUTH_SECRET: randomBytes(32).toString('base64url'),
       ...extra,
     });
     const start = async (name: string, module: unknown, port: number) => {
@@ -47,13 +51,13 @@ describe('one trace follows a reading across every hop', () => {
     };
     const ingestion = loadIngestionConfig(env({ MQTT_URL: 'off', PORT: String(await freePort()) }));
     ingestionUrl = `http://127.0.0.1:${ingestion.PORT}`;
-    const integrity = loadIntegrityConfig(env({ PORT: String(await freePort()) }));
+    const integrity = loadIntegrityConfig(env({ PORT: String(await freePort()), ...registry.env }));
     const twin = loadTwinConfig(env({ PORT: String(await freePort()) }));
     const scheduler = loadSchedulerConfig(env({ PORT: String(await freePort()) }));
     const notification = loadNotificationConfig(env({ PORT: String(await freePort()), NOTIFY_WEBHOOK_URL: `${webhook.url}/hook`, NOTIFY_POLL_MS: '20' }));
     const migrate = (service: string, migrations: Parameters<typeof runMigrations>[0]['migrations']) => runMigrations({ url: TEST_DATABASE_URL, schema: schemaName(integrity, service), migrations });
-    await migrate('integrity', [IntegrityInitial1732560000000]);
-    await migrate('twin-state', [...eventStoreMigrations, TwinViewInitial1732560000100]);
+    await migrate('integrity', INTEGRITY_MIGRATIONS);
+    await migrate('twin-state', [...eventStoreMigrations, ...TWIN_VIEW_MIGRATIONS]);
     await migrate('maintenance-scheduler', [...eventStoreMigrations, WorkOrdersInitial1732560000200]);
     await migrate('notification', [DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400]);
     await start('ingestion', IngestionModule.forConfig(ingestion), ingestion.PORT);
@@ -74,7 +78,7 @@ describe('one trace follows a reading across every hop', () => {
     const response = await fetch(`${ingestionUrl}/v1/telemetry`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ deviceId: 'P-7-edge', assetId: 'P-7', seq: 1, ts: '2024-01-01T00:00:00Z', metrics: { temperatureC: 95, pressurePsi: 1800 } }),
+      body: JSON.stringify(registry.sign([{ deviceId: 'P-7-edge', assetId: 'P-7', seq: 1, ts: '2024-01-01T00:00:00Z', metrics: { temperatureC: 95, pressurePsi: 1800 } }])[0]),
     });
     expect(response.status).toBe(202);
     await waitFor(() => webhook.received.length >= 2, { what: 'the alarm and work-order webhooks', timeoutMs: 30_000 });

@@ -38,7 +38,7 @@ const DATABASE_SERVICES: ServiceName[] = ['integrity', 'twin-state', 'maintenanc
 const SINGLE_REPLICA_DEPLOYMENTS = ['ingestion-mqtt', 'integrity', 'twin-state', 'maintenance-scheduler', 'notification'];
 
 /** Secrets an overlay references but deliberately does not generate (created from a secret manager). */
-const EXTERNAL_SECRETS: Readonly<Record<string, readonly string[]>> = { production: ['twinline-secrets'] };
+const EXTERNAL_SECRETS: Readonly<Record<string, readonly string[]>> = { dev: ['twinline-auth'], production: ['twinline-secrets', 'twinline-auth'] };
 
 // ---------------------------------------------------------------------------------------------
 // Rendering and validation
@@ -322,6 +322,18 @@ describe('deploy/k8s', () => {
       }
     });
 
+    it('gives every service the token secret AUTH_SECRET from a Secret, never as a literal', () => {
+      for (const d of appWorkloads(docs)) {
+        const c = d.spec!.template.spec!.containers[0]!;
+        const auth = c.env?.find((e) => e.name === 'AUTH_SECRET');
+        expect({ deployment: d.metadata!.name, value: auth?.value, secret: auth?.valueFrom?.secretKeyRef }).toEqual({
+          deployment: d.metadata!.name,
+          value: undefined,
+          secret: { name: expect.stringMatching(/^twinline-auth(-[a-z0-9]+)?$/), key: 'AUTH_SECRET' },
+        });
+      }
+    });
+
     it('resolves every ConfigMap and Secret a workload references', () => {
       const configMaps = new Set(of<Manifest>(docs, 'ConfigMap').map((c) => c.metadata.name));
       const secrets = new Set([...of<Manifest>(docs, 'Secret').map((s) => s.metadata.name), ...(EXTERNAL_SECRETS[overlay] ?? [])]);
@@ -600,6 +612,8 @@ describe('docker-compose.yml', () => {
     if (name === 'ingestion') expect(s.depends_on?.mosquitto?.condition).toBe('service_healthy');
     // Tracing is opt-in: the endpoint comes from the caller's environment, empty by default.
     expect(s.environment?.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('${OTEL_EXPORTER_OTLP_ENDPOINT:-}');
+    // The token secret comes from the caller's environment (or .env); none is committed.
+    expect(s.environment?.AUTH_SECRET).toBe('${AUTH_SECRET:-}');
   });
 
   it('health-checks NATS (JetStream), Postgres and Mosquitto', () => {

@@ -1,11 +1,17 @@
-import { baseEnvSchema, ConfigError, DEFAULTS, loadConfig, portSchema, schemaName, topologyFrom } from './config';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseEnvSchema, ConfigError, DEFAULTS, loadConfig as loadWith, portSchema, schemaName, topologyFrom } from './config';
 
 const schema = baseEnvSchema.extend({ PORT: portSchema(3001) });
+const SECRET = 'x'.repeat(32);
+/** Loads `env` with a valid AUTH_SECRET unless `env` says otherwise. */
+const loadConfig = (s: typeof schema, env: NodeJS.ProcessEnv) => loadWith(s, { AUTH_SECRET: SECRET, ...env });
 
 /** The ConfigError a load throws (fails the test when it does not throw one). */
-function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+function configErrorOf(env: NodeJS.ProcessEnv, withSecret = true): ConfigError {
   try {
-    loadConfig(schema, env);
+    loadWith(schema, withSecret ? { AUTH_SECRET: SECRET, ...env } : env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return error as ConfigError;
@@ -27,6 +33,7 @@ describe('loadConfig', () => {
       HTTP_BODY_LIMIT_BYTES: 8 * 1024 * 1024,
       STREAM_REPLICAS: 1,
       PORT: 3001,
+      AUTH_SECRET: SECRET,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -80,6 +87,54 @@ describe('loadConfig', () => {
     const named = error.problems.map((p) => p.split(':')[0]).sort();
     expect(named).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'NATS_PREFIX', 'PORT']);
     for (const variable of named) expect(error.message).toContain(`  - ${variable}: `);
+  });
+});
+
+describe('loadConfig: AUTH_SECRET or AUTH_SECRET_FILE', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'twinline-config-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('given neither, then it stops, naming both variables', () => {
+    expect(configErrorOf({}, false).problems).toEqual(['AUTH_SECRET: required: set AUTH_SECRET (at least 32 characters) or AUTH_SECRET_FILE (a file holding it) (got null)']);
+  });
+
+  it('given a short AUTH_SECRET, then it stops naming the rule and the length, never the value', () => {
+    const error = configErrorOf({ AUTH_SECRET: 'hunter2-hunter2' }, false);
+    expect(error.problems).toEqual(['AUTH_SECRET: must be at least 32 characters (got 15 characters)']);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('given AUTH_SECRET_FILE, then it reads the file, trimmed', () => {
+    const config = loadWith(schema, { AUTH_SECRET_FILE: file('ok', `  ${'s'.repeat(40)}\n`) });
+    expect(config.AUTH_SECRET).toBe('s'.repeat(40));
+  });
+
+  it('given AUTH_SECRET_FILE with a short secret, then it stops naming AUTH_SECRET_FILE and the file, never the value', () => {
+    const path = file('short', 'hunter2\n');
+    const error = configErrorOf({ AUTH_SECRET_FILE: path }, false);
+    expect(error.problems).toEqual([`AUTH_SECRET_FILE: must be at least 32 characters (got 7 characters in ${path})`]);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('given AUTH_SECRET_FILE that cannot be read, then it stops naming the variable and the file', () => {
+    expect(configErrorOf({ AUTH_SECRET_FILE: join(dir, 'missing') }, false).problems).toEqual([`AUTH_SECRET_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`]);
+    if (process.getuid?.() !== 0) {
+      const locked = file('locked', SECRET);
+      chmodSync(locked, 0o000);
+      expect(configErrorOf({ AUTH_SECRET_FILE: locked }, false).problems).toEqual([`AUTH_SECRET_FILE: cannot read ${locked} (EACCES)`]);
+    }
+  });
+
+  it('given both, then it stops: exactly one may be set', () => {
+    expect(configErrorOf({ AUTH_SECRET: SECRET, AUTH_SECRET_FILE: file('both', SECRET) }, false).problems).toEqual(['AUTH_SECRET_FILE: set AUTH_SECRET or AUTH_SECRET_FILE, not both']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Public } from './auth';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -28,6 +29,8 @@ export class Readiness {
   }
 }
 
+/** Open without a token: probes and load balancers call it. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(Readiness) private readonly readiness: Readiness) {}

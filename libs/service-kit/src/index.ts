@@ -9,3 +9,4 @@ export * from './outbox';
 export * from './aggregate-repository';
 export * from './store-loops';
 export * from './service-module';
+export * from './auth';

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Optional, Res, type Provider } from '@nestjs/common';
 import { metrics } from '@twinline/observability';
+import { Public } from './auth';
 
 /** Nest token of the process's Prometheus registry (the one `metrics` helpers record into). */
 export const METRICS = Symbol('METRICS');
@@ -12,7 +13,8 @@ interface Reply {
   send(body: string): void;
 }
 
-/** GET /metrics: every metric of the process in the Prometheus text exposition format. */
+/** GET /metrics: every metric of the process in the Prometheus text exposition format. Open without a token. */
+@Public()
 @Controller('metrics')
 export class MetricsController {
   private readonly registry: metrics.Registry;

@@ -8,6 +8,8 @@ export class DomainError extends Error {
     message: string,
     readonly status = 400,
     readonly details: Record<string, unknown> = {},
+    /** Response headers the answer needs (e.g. `WWW-Authenticate` on a 401). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'DomainError';
@@ -34,6 +36,7 @@ const TITLES: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -74,14 +77,22 @@ function problem(status: number, code: string, detail: string, instance?: string
   };
 }
 
+/** The part of Fastify's reply the filter uses. */
+interface Reply {
+  status(code: number): Reply;
+  header(name: string, value: string): Reply;
+  send(body: unknown): void;
+}
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<{ url?: string }>();
-    const reply = ctx.getResponse<{ status(code: number): { header(k: string, v: string): { send(body: unknown): void } } }>();
+    const reply = ctx.getResponse<Reply>();
     const body = toProblem(exception, request?.url);
     if (body.status >= 500) process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'request failed', url: request?.url, error: String((exception as Error)?.stack ?? exception) })}\n`);
+    if (exception instanceof DomainError) for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
     reply.status(body.status).header('content-type', 'application/problem+json').send(body);
   }
 }

@@ -5,14 +5,16 @@ import { HealthController, Readiness } from './health';
 import { MetricsController, metricsProvider } from './metrics';
 import { ConnectionCloser, PG_POOL, TOPOLOGY, messagingProvider, poolProvider } from './providers';
 import { topologyFrom } from './config';
+import { authProviders } from './auth';
 
 /**
  * What every service module has: health and metrics endpoints, its config under `configToken`,
- * the NATS topology and connection, Postgres (or none), and closing both on shutdown.
+ * the NATS topology and connection, Postgres (or none), closing both on shutdown, and the guard
+ * that checks the access token of every HTTP request (see auth/auth.guard.ts).
  */
 export function serviceBasics(
   name: string,
-  config: { NATS_URL: string; NATS_PREFIX: string; STREAM_REPLICAS?: number; DATABASE_URL: string; DB_POOL_MAX: number },
+  config: { NATS_URL: string; NATS_PREFIX: string; STREAM_REPLICAS?: number; DATABASE_URL: string; DB_POOL_MAX: number; AUTH_SECRET: string },
   configToken: symbol,
   options: { postgres: boolean },
 ): { controllers: Type[]; providers: Provider[] } {
@@ -27,6 +29,7 @@ export function serviceBasics(
       options.postgres ? poolProvider(name, config) : { provide: PG_POOL, useValue: null },
       metricsProvider,
       ConnectionCloser,
+      ...authProviders(config.AUTH_SECRET),
     ],
   };
 }

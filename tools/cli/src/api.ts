@@ -1,6 +1,6 @@
-/** Minimal HTTP client for the services' APIs. */
-export async function getJson<T>(url: string, token?: string): Promise<T> {
-  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
+/** Minimal HTTP client for the services' APIs; `token` is an access token (see `twinline token create`). */
+export async function getJson<T>(url: string, token: string): Promise<T> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`GET ${url} → ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -62,7 +62,9 @@ export async function assessTelemetry(
     accepted += result.accepted.length;
     if (result.accepted.length) out.push({ ...validatedMessage(raw, result.accepted, deps.topology), context: traceContext });
     if (result.quarantined.length) {
-      out.push({ ...quarantinedMessage(raw, result.quarantined, deps.topology), context: traceContext });
+      // Stored in every case; announced (to the twin and from there to people) only for a registered
+      // asset: anyone can post readings naming any asset, and must not create twins by doing so.
+      if (registry.assets[raw.assetId]) out.push({ ...quarantinedMessage(raw, result.quarantined, deps.topology), context: traceContext });
       for (const item of result.quarantined) quarantinedRows.push({ assetId: raw.assetId, messageId: raw.eventId, item });
     }
   }

@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { AckPolicy, connect } from 'nats';
-import { topology } from '@twinline/contracts';
+import { signReading, topology } from '@twinline/contracts';
 import { deleteStreams } from '@twinline/messaging';
 import { DEFAULTS } from '@twinline/service-kit';
 import { startPlatform, SERVICES, type ServiceName } from '../platform';
 import { markdownTable } from '../table';
+import { BACKFILL_SECONDS } from '../dev-registry';
 
 interface RunResult {
   readonly label: string;
@@ -81,7 +85,7 @@ async function rawPostgres(url: string, n: number): Promise<number> {
  * Drives readings through the platform over HTTP (concurrent requests) and measures, per reading,
  * the time from ingestion's receipt to the commit of the twin event that applied it.
  */
-async function throughPlatform(o: { ingestionUrl: string; pool: Pool; schema: string; readings: number; perMessage: number; concurrency: number; assets: number; runId: string }): Promise<RunResult> {
+async function throughPlatform(o: { ingestionUrl: string; pool: Pool; schema: string; readings: number; perMessage: number; concurrency: number; assets: number; runId: string; deviceSecret: string }): Promise<RunResult> {
   // One device per asset and worker: each worker sends its devices' readings in seq order.
   const seqs = new Map<string, number>();
   const receivedAt = new Map<string, number>();
@@ -99,7 +103,9 @@ async function throughPlatform(o: { ingestionUrl: string; pool: Pool; schema: st
         const readings = Array.from({ length: count }, () => {
           const seq = (seqs.get(device) ?? 0) + 1;
           seqs.set(device, seq);
-          return { deviceId: device, assetId: `${o.runId}-A${a}`, seq, ts: new Date(Date.UTC(2024, 0, 1) + seq * 1000).toISOString(), metrics: { temperatureC: 40 + (seq % 30), pressurePsi: 1000 + (seq % 400), vibrationMmS: 2 } };
+          // Plausible, moving values (the rate and stuck rules judge them), signed like a device does.
+          const metrics = { temperatureC: 55 + 10 * Math.sin(seq / 50), pressurePsi: 1000 + (seq % 400), vibrationMmS: 2 + (seq % 7) / 100 };
+          return signReading({ deviceId: device, assetId: `${o.runId}-A${a}`, seq, ts: new Date(Date.UTC(2024, 0, 1) + seq * 1000).toISOString(), metrics }, o.deviceSecret);
         });
         const body = count === 1 ? readings[0] : { readings };
         const response = await fetch(`${o.ingestionUrl}/v1/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -140,6 +146,25 @@ async function throughPlatform(o: { ingestionUrl: string; pool: Pool; schema: st
   return { label: `${o.perMessage} reading${o.perMessage > 1 ? 's' : ''} per message`, readings: o.readings, perMessage: o.perMessage, seconds, perSecond: o.readings / seconds, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) };
 }
 
+/**
+ * The bench's registry (a temporary file): its pumps, dated 2024 like its readings (a backfill),
+ * and one device per asset and worker, all signing with one random secret of this run.
+ */
+function benchRegistry(runId: string, assets: number, workers: number, secret: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `${runId}-`));
+  const file = join(dir, 'registry.json');
+  const assetIds = Array.from({ length: assets }, (_, a) => `${runId}-A${a}`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      assets: assetIds.map((assetId) => ({ assetId, assetClass: 'pump', site: 'bench', rules: { maxPastSeconds: BACKFILL_SECONDS } })),
+      devices: assetIds.flatMap((assetId, a) => Array.from({ length: workers }, (_, w) => ({ deviceId: `${runId}-d${a}-w${w}`, assetId, secret }))),
+    }),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
 /** `twinline bench`: the platform's sustained rate and latency next to raw JetStream and Postgres. */
 export async function bench(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -169,11 +194,19 @@ export async function bench(args: string[]): Promise<void> {
 
   log(`▶ starting an isolated platform (prefix ${runId})…`);
   const ports = Object.fromEntries(SERVICES.map((s, i) => [s.name, 3301 + i])) as Record<ServiceName, number>;
-  const platform = await startPlatform({ env: { NATS_URL: natsUrl, DATABASE_URL: dbUrl, MQTT_URL: 'off', NATS_PREFIX: runId, DB_SCHEMA_PREFIX: `${runId}_`, LOG_LEVEL: 'warn' }, ports, onLog: () => undefined });
+  const assets = num('assets', values.assets);
+  const concurrency = num('concurrency', values.concurrency);
+  const deviceSecret = randomBytes(24).toString('base64url');
+  const registryFile = benchRegistry(runId, assets, concurrency, deviceSecret);
+  const platform = await startPlatform({
+    env: { NATS_URL: natsUrl, DATABASE_URL: dbUrl, MQTT_URL: 'off', NATS_PREFIX: runId, DB_SCHEMA_PREFIX: `${runId}_`, LOG_LEVEL: 'warn', AUTH_SECRET: randomBytes(32).toString('base64url'), AUTH_SECRET_FILE: '', REGISTRY_FILE: registryFile },
+    ports,
+    onLog: () => undefined,
+  });
   const pool = new Pool({ connectionString: dbUrl, max: 2 });
   const results: RunResult[] = [];
   try {
-    const common = { ingestionUrl: platform.urls.ingestion, pool, schema: `${runId}_twin_state`, concurrency: num('concurrency', values.concurrency), assets: num('assets', values.assets), runId };
+    const common = { ingestionUrl: platform.urls.ingestion, pool, schema: `${runId}_twin_state`, concurrency, assets, runId, deviceSecret };
     log('▶ 1 reading per message…');
     results.push(await throughPlatform({ ...common, readings: num('unbatched', values.unbatched), perMessage: 1 }));
     log('▶ 100 readings per message…');

@@ -1,6 +1,7 @@
 import type { Platform } from '../platform';
 import { P101_TABLE, p101Readings } from '../seed';
 import { sendReadings } from '../send';
+import { deviceSecret, signAll } from '../dev-registry';
 import { getJson, poll } from '../api';
 import { markdownTable } from '../table';
 
@@ -15,31 +16,33 @@ interface AssetView {
  * for the twin, then prints the study's Table 1 from the twin's history (`?at=` each row's time),
  * and the alarms, work order and notifications that followed.
  */
-export async function runDemo(platform: Platform, o: { mqttUrl: string }): Promise<void> {
+export async function runDemo(platform: Platform, o: { mqttUrl: string; token: string }): Promise<void> {
+  const get = <T>(url: string) => getJson<T>(url, o.token);
   const twinUrl = `${platform.urls['twin-state']}/v1/assets/P-101`;
-  const before = await getJson<AssetView>(twinUrl).then((v) => v.readingsApplied, () => 0);
-  const readings = p101Readings({ seqBase: Date.now() });
+  const before = await get<AssetView>(twinUrl).then((v) => v.readingsApplied, () => 0);
+  // Signed like a device does, with the demo device's secret (`twinline up` generated it).
+  const readings = signAll(p101Readings({ seqBase: Date.now() }), (deviceId) => deviceSecret(deviceId));
   const via = o.mqttUrl === 'off' ? 'http' : 'mqtt';
   console.log(`\n▶ demo: sending the P-101 table (${readings.length} readings) over ${via.toUpperCase()}…`);
   await sendReadings(readings, { via, mqttUrl: o.mqttUrl, ingestionUrl: platform.urls.ingestion, site: 'demo-site' });
-  await poll(() => getJson<AssetView>(twinUrl), (v) => v.readingsApplied >= before + readings.length, 30_000, 'the twin to apply the readings');
+  await poll(() => get<AssetView>(twinUrl), (v) => v.readingsApplied >= before + readings.length, 30_000, 'the twin to apply the readings');
 
   const rows: string[][] = [];
   for (const [i, r] of readings.entries()) {
-    const at = await getJson<AssetView>(`${twinUrl}?at=${encodeURIComponent(r.ts)}`);
+    const at = await get<AssetView>(`${twinUrl}?at=${encodeURIComponent(r.ts)}`);
     rows.push([r.ts.replace('T', ' ').replace('Z', ''), 'P-101', String(r.metrics.pressurePsi), String(r.metrics.temperatureC), r.metrics.vibrationMmS.toFixed(1), at.label, P101_TABLE[i]!.status === 'ALARM' ? 'ALARM' : 'Operational']);
   }
   console.log('\nTable 1 — P-101 twin (status from the stored history at each reading time):\n');
   console.log(markdownTable(['Timestamp', 'Pump', 'Pressure (PSI)', 'Temperature (°C)', 'Vibration (mm/s)', 'Twin status', 'Study'], rows));
 
   const orders = await poll(
-    () => getJson<{ items: Array<{ workOrderId: string; priority: string; status: string; alarmIds: string[]; title: string }> }>(`${platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`),
+    () => get<{ items: Array<{ workOrderId: string; priority: string; status: string; alarmIds: string[]; title: string }> }>(`${platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`),
     (v) => v.items.length > 0,
     15_000,
     'a work order',
   );
   console.log('\nWork orders for P-101:');
   for (const w of orders.items) console.log(`  ${w.workOrderId} ${w.priority} ${w.status} — ${w.title} (alarms: ${w.alarmIds.length})`);
-  const deliveries = await getJson<{ items: Array<{ kind: string; status: string }> }>(`${platform.urls.notification}/v1/deliveries?assetId=P-101`);
+  const deliveries = await get<{ items: Array<{ kind: string; status: string }> }>(`${platform.urls.notification}/v1/deliveries?assetId=P-101`);
   console.log(`\nNotifications for P-101: ${deliveries.items.length} (${deliveries.items.map((d) => `${d.kind} ${d.status}`).join(', ')})`);
 }

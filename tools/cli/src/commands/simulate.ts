@@ -1,7 +1,9 @@
+import type { SignedFields } from '@twinline/contracts';
 import { DEFAULTS } from '@twinline/service-kit';
 import { p101Readings } from '../seed';
 import { readingsFromCsv } from '../csv';
 import { sendReadings } from '../send';
+import { deviceSecret, signAll } from '../dev-registry';
 
 export interface SimulateOptions {
   readonly via: 'mqtt' | 'http';
@@ -16,10 +18,13 @@ export interface SimulateOptions {
 export async function simulate(o: SimulateOptions): Promise<void> {
   const seqBase = o.seqBase ?? Date.now();
   const deviceId = o.deviceId ?? `${o.assetId}-edge`;
-  const readings = o.csv ? readingsFromCsv(o.csv, { assetId: o.assetId, deviceId, seqBase }) : p101Readings({ assetId: o.assetId, deviceId, seqBase });
+  const unsigned = o.csv ? readingsFromCsv(o.csv, { assetId: o.assetId, deviceId, seqBase }) : p101Readings({ assetId: o.assetId, deviceId, seqBase });
+  const secret = deviceSecret(deviceId);
+  if (!secret) console.warn(`! no secret for device ${deviceId} (set TWINLINE_DEVICE_SECRET or register it in REGISTRY_FILE): readings go unsigned, and integrity quarantines them unless ${o.assetId} accepts unsigned readings`);
+  const readings = signAll(unsigned as unknown as SignedFields[], () => secret);
   const mqttUrl = process.env.MQTT_URL && !['off', 'embedded'].includes(process.env.MQTT_URL) ? process.env.MQTT_URL : DEFAULTS.MQTT_URL;
   const ingestionUrl = process.env.INGESTION_URL ?? 'http://127.0.0.1:3001';
   const started = Date.now();
-  await sendReadings(readings, { via: o.via, mqttUrl, ingestionUrl, site: o.site, ...(process.env.TWINLINE_TOKEN ? { token: process.env.TWINLINE_TOKEN } : {}) });
+  await sendReadings(readings, { via: o.via, mqttUrl, ingestionUrl, site: o.site });
   console.log(`sent ${readings.length} readings for ${o.assetId} over ${o.via.toUpperCase()} in ${Date.now() - started} ms (${o.via === 'mqtt' ? mqttUrl : ingestionUrl})`);
 }

@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import { defaultLog, startPlatform, type Platform } from '../platform';
+import { relative } from 'node:path';
+import { defaultLog, ROOT, startPlatform, type Platform } from '../platform';
 import { provideInfra } from '../infra';
+import { authSecret, createToken, ensureLocalSecret } from '../auth';
 import { runDemo } from './demo';
+import { DEMO_ASSETS, LOCAL_DIR, writeDevRegistry } from '../dev-registry';
+import { TOKEN_USAGE } from './token';
 
 export interface UpOptions {
   readonly demo: boolean;
@@ -29,8 +33,40 @@ function startDemoWebhook(port: number): Promise<Server> {
   });
 }
 
+/**
+ * The token secret of the services: AUTH_SECRET / AUTH_SECRET_FILE when set (the services inherit
+ * them), else `.twinline/auth-secret`, created on first use and passed as AUTH_SECRET_FILE.
+ */
+function prepareAuth(): { secret: string; env: Record<string, string> } {
+  if (process.env.AUTH_SECRET || process.env.AUTH_SECRET_FILE) {
+    const { secret, source } = authSecret();
+    console.log(`• Tokens: signed with the secret from ${source}`);
+    return { secret, env: {} };
+  }
+  const { file, created } = ensureLocalSecret();
+  console.log(`• Tokens: ${created ? 'created the secret' : 'signed with the secret in'} ${relative(ROOT, file)} (set AUTH_SECRET or AUTH_SECRET_FILE to use your own)`);
+  return { secret: authSecret({}, file).secret, env: { AUTH_SECRET_FILE: file } };
+}
+
+/**
+ * The device registry integrity loads at start: REGISTRY_FILE when set, else `.twinline/registry.json`
+ * with the demo asset P-101 and its device P-101-edge, whose secret is generated once into
+ * `.twinline/devices/P-101-edge.key` (the simulator signs with it).
+ */
+function prepareRegistry(): Record<string, string> {
+  if (process.env.REGISTRY_FILE) {
+    console.log(`• Devices: registry from ${process.env.REGISTRY_FILE}`);
+    return {};
+  }
+  const file = writeDevRegistry(LOCAL_DIR, DEMO_ASSETS);
+  console.log(`• Devices: ${relative(ROOT, file)} registers ${DEMO_ASSETS.map((a) => `${a.assetId} (device ${a.deviceId})`).join(', ')} (set REGISTRY_FILE to use your own)`);
+  return { REGISTRY_FILE: file };
+}
+
 /** `twinline up [--demo]`: the whole platform on this machine, stopped together on Ctrl-C. */
 export async function up(options: UpOptions): Promise<void> {
+  const auth = prepareAuth();
+  const registry = prepareRegistry();
   const infra = await provideInfra();
   for (const note of infra.notes) console.log(`• ${note}`);
   let webhook: Server | undefined;
@@ -55,7 +91,7 @@ export async function up(options: UpOptions): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  const env = { ...infra.env, ...(process.env.NATS_PREFIX ? { NATS_PREFIX: process.env.NATS_PREFIX } : {}) };
+  const env = { ...infra.env, ...auth.env, ...registry, ...(process.env.NATS_PREFIX ? { NATS_PREFIX: process.env.NATS_PREFIX } : {}) };
   const quietLog = (service: Parameters<typeof defaultLog>[0], line: string) => {
     if (/"level":"(warn|error)"/.test(line) || !line.startsWith('{')) defaultLog(service, line);
   };
@@ -68,9 +104,13 @@ export async function up(options: UpOptions): Promise<void> {
   }
   console.log('\n✔ Twinline is up:');
   for (const [name, url] of Object.entries(platform.urls)) console.log(`  ${name.padEnd(22)} ${url}`);
+  const admin = createToken({ sub: 'admin', roles: ['admin'], ttlSeconds: 12 * 3600 }, auth.secret);
+  console.log(`\nAdmin token, valid 12 h (until ${admin.expiresAt}); send it as "Authorization: Bearer <token>":\n  ${admin.token}`);
+  console.log(`More tokens: ${TOKEN_USAGE}`);
   if (options.demo) {
     try {
-      await runDemo(platform, { mqttUrl: infra.env.MQTT_URL === 'embedded' ? `mqtt://127.0.0.1:${infra.env.MQTT_EMBEDDED_PORT}` : infra.env.MQTT_URL! });
+      const token = createToken({ sub: 'demo', roles: ['admin'], ttlSeconds: 3600 }, auth.secret).token;
+      await runDemo(platform, { mqttUrl: infra.env.MQTT_URL === 'embedded' ? `mqtt://127.0.0.1:${infra.env.MQTT_EMBEDDED_PORT}` : infra.env.MQTT_URL!, token });
     } catch (error) {
       console.error(`✖ demo failed: ${(error as Error).message}`);
     }
