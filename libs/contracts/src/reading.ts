@@ -29,8 +29,11 @@ export const KNOWN_METRICS = {
 } as const;
 export type KnownMetric = keyof typeof KNOWN_METRICS;
 
-/** Metric names carry their unit as a suffix: camelCase letters and digits. */
-export const METRIC_NAME_PATTERN = /^[a-z][A-Za-z0-9]{0,63}$/;
+/**
+ * Metric names carry their unit as a suffix: camelCase letters and digits. Never a name every object
+ * inherits (constructor, toString, ...): looked up in a rules or state object, it would seem known.
+ */
+export const METRIC_NAME_PATTERN = /^(?!(?:constructor|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|toLocaleString|toString|valueOf)$)[a-z][A-Za-z0-9]{0,63}$/;
 export const MAX_METRICS_PER_READING = 64;
 
 const wireNumberSchema = z.union([z.number(), z.enum(NON_FINITE)], {
@@ -39,7 +42,10 @@ const wireNumberSchema = z.union([z.number(), z.enum(NON_FINITE)], {
 
 /** Metrics as received: any unit-suffixed name, numbers possibly non-finite (integrity decides). */
 export const wireMetricsSchema = z
-  .record(z.string().regex(METRIC_NAME_PATTERN, { message: 'metric names are camelCase with a unit suffix, e.g. temperatureC' }), wireNumberSchema)
+  .record(z.string().regex(METRIC_NAME_PATTERN, { message: 'metric names are camelCase with a unit suffix, e.g. temperatureC (not a built-in name such as constructor)' }), wireNumberSchema, {
+    // zod reports a bad key as "Invalid key in record": name the rule it broke instead.
+    error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+  })
   .refine((m) => Object.keys(m).length > 0, { message: 'metrics must hold at least one metric' })
   .refine((m) => Object.keys(m).length <= MAX_METRICS_PER_READING, { message: `metrics may hold at most ${MAX_METRICS_PER_READING} metrics` });
 

@@ -6,7 +6,7 @@ import { createLogger, inSpan, SpanKind } from '@twinline/observability';
 import { Readiness } from '@twinline/service-kit';
 import { INGESTION_CONFIG, type IngestionConfig } from '../config';
 import { TOPOLOGY } from '@twinline/service-kit';
-import { buildRawBatches, parseTelemetryTopic, readingsFromMqttPayload } from '../telemetry/raw-batch';
+import { buildRawBatches, parseTelemetryTopic, readingsFromMqttPayload, storableText } from '../telemetry/raw-batch';
 import { readingsReceived } from '../telemetry/readings-received.metric';
 
 /**
@@ -72,10 +72,14 @@ export class MqttListener implements OnApplicationBootstrap, OnApplicationShutdo
     if ('error' in parsedTopic) {
       // No asset to attribute it to: it cannot enter an asset's stream. Logged, counted, acknowledged.
       this.stats.rejectedTopics++;
-      this.log.warn('message on a topic that is not a telemetry topic', { topic, reason: parsedTopic.error });
+      this.log.warn('message on a topic that is not a telemetry topic', { topic: storableText(topic.slice(0, 300)), reason: parsedTopic.error });
       return;
     }
-    const received = readingsFromMqttPayload(payload.toString('utf8'), parsedTopic.assetId, MAX_READINGS_PER_REQUEST);
+    const limits = { maxReadings: MAX_READINGS_PER_REQUEST, maxPayloadBytes: this.config.MQTT_MAX_PAYLOAD_BYTES };
+    if (payload.byteLength > limits.maxPayloadBytes) {
+      this.log.warn('MQTT payload over the size limit: forwarded as one item with an excerpt, to be quarantined', { topic, bytes: payload.byteLength, limit: limits.maxPayloadBytes });
+    }
+    const received = readingsFromMqttPayload(payload, parsedTopic.assetId, limits);
     const { messages } = buildRawBatches(received, { channel: 'mqtt', receivedAt: new Date().toISOString(), topology: this.topology, topic });
     await inSpan(
       'mqtt receive',

@@ -1,12 +1,16 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { MAX_READINGS_PER_REQUEST, parseContract, readingSchema, telemetryBatchSchema, type Topology } from '@twinline/contracts';
+import type { Topology } from '@twinline/contracts';
 import { Messaging } from '@twinline/messaging';
 import { inSpan, SpanKind } from '@twinline/observability';
-import { buildRawBatches, encodeNonFinite } from './raw-batch';
+import { buildRawBatches } from './raw-batch';
+import { parseBody } from './parse-body';
 import { readingsReceived } from './readings-received.metric';
-import { TOPOLOGY } from '@twinline/service-kit';
+import { DeviceChannel, TOPOLOGY } from '@twinline/service-kit';
 
-/** POST /v1/telemetry: one reading, or { readings: [...] } (up to MAX_READINGS_PER_REQUEST). */
+/**
+ * POST /v1/telemetry: one reading, or { readings: [...] } (up to MAX_READINGS_PER_REQUEST). The device
+ * channel: devices sign each reading, so no user token is needed, and one is refused.
+ */
 @Controller('v1/telemetry')
 export class TelemetryController {
   constructor(
@@ -16,6 +20,7 @@ export class TelemetryController {
 
   @Post()
   @HttpCode(202)
+  @DeviceChannel()
   async receive(@Body() body: unknown) {
     const receivedAt = new Date().toISOString();
     const readings = parseBody(body);
@@ -33,13 +38,4 @@ export class TelemetryController {
     readingsReceived.inc({ channel: 'http' }, readingIds.length);
     return { accepted: readingIds.length, receivedAt, readingIds };
   }
-}
-
-function parseBody(body: unknown) {
-  if (body && typeof body === 'object' && !Array.isArray(body) && 'readings' in body) {
-    const readings = (body as { readings: unknown }).readings;
-    const encoded = Array.isArray(readings) && readings.length <= MAX_READINGS_PER_REQUEST ? { readings: readings.map(encodeNonFinite) } : body;
-    return parseContract(telemetryBatchSchema, encoded, 'telemetry batch').readings;
-  }
-  return [parseContract(readingSchema, encodeNonFinite(body), 'reading')];
 }
