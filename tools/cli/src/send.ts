@@ -6,7 +6,6 @@ export interface SendOptions {
   readonly ingestionUrl: string;
   readonly site: string;
   readonly topicRoot?: string;
-  readonly token?: string;
 }
 
 /** Sends readings to the platform: MQTT (one message per reading, QoS 1) or HTTP (batches). */
@@ -26,7 +25,8 @@ export async function sendReadings(readings: ReadonlyArray<{ assetId: string }>,
     const body = JSON.stringify({ readings: readings.slice(i, i + batchSize) });
     const response = await fetch(`${o.ingestionUrl}/v1/telemetry`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
+      // The device channel: readings are signed by their devices; a user token would be refused.
+      headers: { 'content-type': 'application/json' },
       body,
     });
     if (response.status !== 202) throw new Error(`ingestion answered ${response.status}: ${await response.text()}`);
