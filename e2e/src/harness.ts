@@ -42,6 +42,8 @@ export async function startHarness(name: string, extraEnv: Record<string, string
     DB_SCHEMA_PREFIX: `${id}_`,
     MQTT_TOPIC_ROOT: id,
     MQTT_CLIENT_ID: `${id}-ingestion`,
+    // The broker forgets a test's session (and its subscription) shortly after the test.
+    MQTT_SESSION_EXPIRY_SECONDS: '30',
     NOTIFY_WEBHOOK_URL: `${webhook.url}/notify`,
     NOTIFY_BASE_DELAY_MS: '50',
     NOTIFY_POLL_MS: '20',

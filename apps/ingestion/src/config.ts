@@ -14,6 +14,8 @@ export const ingestionEnvSchema = baseEnvSchema.extend({
    * HTTP body limit, so both channels take the same batches. (The broker's own message size limit,
    * e.g. Mosquitto's message_size_limit, is what keeps a huge message from reaching ingestion at all.)
    */
+  /** How long the broker keeps ingestion's session and queues its telemetry while ingestion is away (MQTT 5). */
+  MQTT_SESSION_EXPIRY_SECONDS: z.coerce.number().int('must be an integer').min(0, 'must be >= 0').max(4_294_967_295, 'must fit 32 bits').default(7 * 86_400),
   MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int('must be an integer').min(1024, 'must be >= 1024').max(256 * 1024 * 1024, 'must be <= 268435456').optional(),
 });
 export type IngestionConfig = ReturnType<typeof loadIngestionConfig>;
