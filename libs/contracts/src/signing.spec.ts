@@ -25,6 +25,12 @@ describe('reading signatures', () => {
     expect(signatureMatches(reading, 'abc', 'k1')).toBe(false);
   });
 
+  it('spells out exactly the general canonical JSON of the signed fields', () => {
+    const odd = { deviceId: 'd"é', assetId: 'a\\b', seq: 0, ts: '2026-01-01T00:00:00.5+01:00', metrics: { zeta: 1e21, alpha: -0, mid: 'NaN', b10: 0.1 } };
+    expect(canonicalReading(odd)).toBe(canonicalJson({ assetId: odd.assetId, deviceId: odd.deviceId, metrics: odd.metrics, seq: odd.seq, ts: odd.ts }));
+    expect(() => canonicalReading({ ...odd, metrics: { x: Number.POSITIVE_INFINITY } })).toThrow(/Infinity/);
+  });
+
   it('escapes strings and refuses values JSON cannot carry', () => {
     expect(canonicalJson({ b: 'é"\n', a: [1, null, true] })).toBe('{"a":[1,null,true],"b":"é\\"\\n"}');
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(/NaN/);

@@ -32,7 +32,15 @@ export interface SignedFields {
  * `{"assetId":"P-101","deviceId":"P-101-dev","metrics":{"pressurePsi":1200,"temperatureC":72.5},"seq":1,"ts":"2026-11-25T08:00:00Z"}`.
  */
 export function canonicalReading(reading: SignedFields): string {
-  return canonicalJson({ assetId: reading.assetId, deviceId: reading.deviceId, metrics: reading.metrics, seq: reading.seq, ts: reading.ts });
+  // The general canonicalJson of these five fields, spelled out: it runs once per reading.
+  const names = Object.keys(reading.metrics).sort();
+  let metrics = '';
+  for (const name of names) {
+    const value = reading.metrics[name];
+    if (value === undefined) continue;
+    metrics += `${metrics ? ',' : ''}${JSON.stringify(name)}:${canonicalJson(value)}`;
+  }
+  return `{"assetId":${JSON.stringify(reading.assetId)},"deviceId":${JSON.stringify(reading.deviceId)},"metrics":{${metrics}},"seq":${canonicalJson(reading.seq)},"ts":${JSON.stringify(reading.ts)}}`;
 }
 
 /** `signature` = lowercase hex of HMAC-SHA256(device secret, canonicalReading(reading)). */
