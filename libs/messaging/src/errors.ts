@@ -26,3 +26,17 @@ export function isTransient(error: unknown): boolean {
   const text = String(e?.message ?? '');
   return /Connection terminated|connection (?:is )?closed|timeout exceeded when trying to connect|CONNECTION_CLOSED/i.test(text);
 }
+
+/**
+ * A consumer's `parse`: the message must satisfy its contract, else it can never be handled and is
+ * dead-lettered at once (a PermanentError naming each broken field).
+ */
+export function messageParser<T>(parse: (body: unknown) => T): (body: unknown) => T {
+  return (body) => {
+    try {
+      return parse(body);
+    } catch (error) {
+      throw new PermanentError((error as Error).message, { cause: error });
+    }
+  };
+}

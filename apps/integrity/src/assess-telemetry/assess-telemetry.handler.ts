@@ -1,16 +1,10 @@
 import { rawTelemetryV1, parseContract, type QuarantinedTelemetry, type RawTelemetry, type Topology, type TrustedReading, type ValidatedTelemetry, type QuarantinedItem } from '@twinline/contracts';
 import { assessMessages, type RegistryView } from '@twinline/domain-integrity';
-import { PermanentError, type Delivery, type OutgoingMessage } from '@twinline/messaging';
+import { messageParser, type Delivery, type OutgoingMessage } from '@twinline/messaging';
 import type { IntegrityStore } from '../store/integrity-store';
 import { countAssessment } from './assessment.metrics';
 
-export function parseRawTelemetry(body: unknown): RawTelemetry {
-  try {
-    return parseContract(rawTelemetryV1, body, 'telemetry.raw message');
-  } catch (error) {
-    throw new PermanentError((error as Error).message, { cause: error });
-  }
-}
+export const parseRawTelemetry = messageParser((body): RawTelemetry => parseContract(rawTelemetryV1, body, 'telemetry.raw message'));
 
 /** Device and asset ids named in a batch (to load their state and registry entries in one query each). */
 function idsOf(batch: readonly Delivery<RawTelemetry>[]): { deviceIds: string[]; assetIds: string[] } {

@@ -1,7 +1,7 @@
 import { alarmRaisedV1, parseContract, publishedEventV1, type AlarmRaisedData, type MaintenanceEvent, type PublishedEvent } from '@twinline/contracts';
 import { decide, evolve, initialMaintenanceState, type MaintenanceState } from '@twinline/domain-maintenance';
 import { WrongExpectedVersionError, type AppendRequest, type EventStore, type NewEvent, type StoredEvent } from '@twinline/event-store';
-import { PermanentError, type Delivery } from '@twinline/messaging';
+import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import { AggregateRepository } from '@twinline/service-kit';
 import { workOrderStreamId } from '../streams';
@@ -12,15 +12,11 @@ export interface AlarmRaisedMessage {
   readonly alarm: AlarmRaisedData;
 }
 
-export function parseAlarmRaised(body: unknown): AlarmRaisedMessage {
-  try {
-    const event = parseContract(publishedEventV1, body, 'twin event');
-    if (event.type !== 'AlarmRaised') throw new Error(`expected an AlarmRaised event, got ${event.type}`);
-    return { event, alarm: parseContract(alarmRaisedV1, event.data, 'AlarmRaised data') };
-  } catch (error) {
-    throw new PermanentError((error as Error).message, { cause: error });
-  }
-}
+export const parseAlarmRaised = messageParser((body): AlarmRaisedMessage => {
+  const event = parseContract(publishedEventV1, body, 'twin event');
+  if (event.type !== 'AlarmRaised') throw new Error(`expected an AlarmRaised event, got ${event.type}`);
+  return { event, alarm: parseContract(alarmRaisedV1, event.data, 'AlarmRaised data') };
+});
 
 export function foldWorkOrders(events: readonly Pick<StoredEvent, 'type' | 'data'>[]): MaintenanceState {
   return events.reduce((s, e) => evolve(s, e as unknown as MaintenanceEvent), initialMaintenanceState);

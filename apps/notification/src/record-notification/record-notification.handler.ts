@@ -1,16 +1,10 @@
 import { parseContract, publishedEventV1, type PublishedEvent } from '@twinline/contracts';
 import { notificationFor } from '@twinline/domain-notification';
-import { PermanentError, type Delivery } from '@twinline/messaging';
+import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
 
-export function parsePublishedEvent(body: unknown): PublishedEvent {
-  try {
-    return parseContract(publishedEventV1, body, 'published event');
-  } catch (error) {
-    throw new PermanentError((error as Error).message, { cause: error });
-  }
-}
+export const parsePublishedEvent = messageParser((body): PublishedEvent => parseContract(publishedEventV1, body, 'published event'));
 
 /**
  * Turns notifiable events (alarms, security violations, sensor faults, work orders) into delivery

@@ -1,20 +1,14 @@
 import { parseContract, validatedTelemetryV1, type TrustedReading, type ValidatedTelemetry } from '@twinline/contracts';
 import { decide, evolve, type ThresholdProfile } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
-import { PermanentError, type Delivery } from '@twinline/messaging';
+import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import type { TwinRepository } from './twin-repository';
 import { countAlarms } from './alarms.metrics';
 import { appendTwins, causingReadingId, toNewEvent, type TwinAppend } from './twin-append';
 import { twinStreamId } from '../streams';
 
-export function parseValidatedTelemetry(body: unknown): ValidatedTelemetry {
-  try {
-    return parseContract(validatedTelemetryV1, body, 'telemetry.validated message') as ValidatedTelemetry;
-  } catch (error) {
-    throw new PermanentError((error as Error).message, { cause: error });
-  }
-}
+export const parseValidatedTelemetry = messageParser((body) => parseContract(validatedTelemetryV1, body, 'telemetry.validated message') as ValidatedTelemetry);
 
 export interface ApplyReadingsDeps {
   readonly store: EventStore;

@@ -1,19 +1,13 @@
 import { parseContract, quarantinedTelemetryV1, type QuarantinedTelemetry } from '@twinline/contracts';
 import { decide, evolve, type QuarantinePolicy, type ThresholdProfile } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
-import { PermanentError, type Delivery } from '@twinline/messaging';
+import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import { appendTwins, toNewEvent, type TwinAppend } from '../apply-readings/twin-append';
 import type { TwinRepository } from '../apply-readings/twin-repository';
 import { twinStreamId } from '../streams';
 
-export function parseQuarantinedTelemetry(body: unknown): QuarantinedTelemetry {
-  try {
-    return parseContract(quarantinedTelemetryV1, body, 'telemetry.quarantined message');
-  } catch (error) {
-    throw new PermanentError((error as Error).message, { cause: error });
-  }
-}
+export const parseQuarantinedTelemetry = messageParser((body): QuarantinedTelemetry => parseContract(quarantinedTelemetryV1, body, 'telemetry.quarantined message'));
 
 export interface RecordQuarantineDeps {
   readonly store: EventStore;
