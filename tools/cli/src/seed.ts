@@ -25,14 +25,17 @@ export interface SeedReading {
   metrics: { temperatureC: number; pressurePsi: number; vibrationMmS: number };
 }
 
-/** The table as readings; `seqBase` lets a re-run keep each device's seq strictly increasing. */
-export function p101Readings(options: { assetId?: string; deviceId?: string; seqBase?: number } = {}): SeedReading[] {
+/**
+ * The table as readings; `seqBase` lets a re-run keep each device's seq strictly increasing, and
+ * `start` (ms) moves the ten hourly times (a device's readings must not go back in time).
+ */
+export function p101Readings(options: { assetId?: string; deviceId?: string; seqBase?: number; start?: number } = {}): SeedReading[] {
   const assetId = options.assetId ?? 'P-101';
   return P101_TABLE.map((row, i) => ({
     deviceId: options.deviceId ?? `${assetId}-edge`,
     assetId,
     seq: (options.seqBase ?? 0) + i + 1,
-    ts: new Date(P101_START + i * 3600_000).toISOString().replace('.000Z', 'Z'),
+    ts: new Date((options.start ?? P101_START) + i * 3600_000).toISOString().replace('.000Z', 'Z'),
     metrics: { temperatureC: row.temperatureC, pressurePsi: row.pressurePsi, vibrationMmS: row.vibrationMmS },
   }));
 }

@@ -1,5 +1,5 @@
 import type { Platform } from '../platform';
-import { P101_TABLE, p101Readings } from '../seed';
+import { P101_START, P101_TABLE, p101Readings } from '../seed';
 import { sendReadings } from '../send';
 import { deviceSecret, signAll } from '../dev-registry';
 import { getJson, poll } from '../api';
@@ -9,6 +9,7 @@ interface AssetView {
   status: string;
   label: string;
   readingsApplied: number;
+  lastReadingTs?: string | null;
 }
 
 /**
@@ -19,12 +20,16 @@ interface AssetView {
 export async function runDemo(platform: Platform, o: { mqttUrl: string; token: string }): Promise<void> {
   const get = <T>(url: string) => getJson<T>(url, o.token);
   const twinUrl = `${platform.urls['twin-state']}/v1/assets/P-101`;
-  const before = await get<AssetView>(twinUrl).then((v) => v.readingsApplied, () => 0);
+  const twin = await get<AssetView>(twinUrl).catch(() => null);
+  const before = twin?.readingsApplied ?? 0;
+  // The study's times on a fresh platform; on a later run the next day after the last reading, as
+  // a device's readings must not go back in time (integrity's order rule).
+  const start = twin?.lastReadingTs ? Math.max(P101_START, Math.floor(Date.parse(twin.lastReadingTs) / 86_400_000 + 1) * 86_400_000) : P101_START;
   // Signed like a device does, with the demo device's secret (`twinline up` generated it).
-  const readings = signAll(p101Readings({ seqBase: Date.now() }), (deviceId) => deviceSecret(deviceId));
+  const readings = signAll(p101Readings({ seqBase: Date.now(), start }), (deviceId) => deviceSecret(deviceId));
   const via = o.mqttUrl === 'off' ? 'http' : 'mqtt';
   console.log(`\n▶ demo: sending the P-101 table (${readings.length} readings) over ${via.toUpperCase()}…`);
-  await sendReadings(readings, { via, mqttUrl: o.mqttUrl, ingestionUrl: platform.urls.ingestion, site: 'demo-site' });
+  await sendReadings(readings, { via, mqttUrl: o.mqttUrl, ingestionUrl: platform.urls.ingestion, site: 'demo-site', topicRoot: process.env.MQTT_TOPIC_ROOT ?? 'twinline' });
   await poll(() => get<AssetView>(twinUrl), (v) => v.readingsApplied >= before + readings.length, 30_000, 'the twin to apply the readings');
 
   const rows: string[][] = [];
