@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoTimeSchema } from './reading';
+import { consumedAlarmSchema, rulesMetadataSchema } from './rules-events';
 
 /** Metadata stored with every event: who and what caused it, and the trace it belongs to. */
 export const eventMetadataSchema = z.object({
@@ -8,6 +9,12 @@ export const eventMetadataSchema = z.object({
   actor: z.string(),
   traceparent: z.string().optional(),
   tracestate: z.string().optional(),
+  /** The rules the event was decided by (see rules-events.ts); absent in events written before they were recorded. */
+  rules: rulesMetadataSchema.optional(),
+  /** The time of the command the event was decided on when its data does not hold it (twin: a quarantined message's receipt time). */
+  commandAt: isoTimeSchema.optional(),
+  /** Work-order events: the AlarmRaised the scheduler decided them from. */
+  alarm: consumedAlarmSchema.optional(),
 });
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 

@@ -57,11 +57,24 @@ export const alarmRaisedV1 = z.object({
   profile: z.string(),
 });
 
+/** AlarmCleared as stored before schema version 2 (kept for fixtures and the upcaster: twin-event-versions.ts). */
 export const alarmClearedV1 = z.object({
   assetId: assetIdSchema,
   alarmId: z.string(),
   cause: z.string(),
   clearedAt: isoTimeSchema,
+  readingId: z.string(),
+});
+
+/**
+ * Schema version 2: the time is `at`, as in every other twin event that one reading causes
+ * (TwinStatusChanged, SensorFault*, SecurityViolationDetected); v1 called it `clearedAt`.
+ */
+export const alarmClearedV2 = z.object({
+  assetId: assetIdSchema,
+  alarmId: z.string(),
+  cause: z.string(),
+  at: isoTimeSchema,
   readingId: z.string(),
 });
 
@@ -119,7 +132,7 @@ export const twinEventSchemas = {
   ReadingsApplied: readingsAppliedV1,
   TwinStatusChanged: twinStatusChangedV1,
   AlarmRaised: alarmRaisedV1,
-  AlarmCleared: alarmClearedV1,
+  AlarmCleared: alarmClearedV2,
   ReadingsQuarantined: readingsQuarantinedV1,
   SensorFaultDetected: sensorFaultDetectedV1,
   SensorFaultCleared: sensorFaultClearedV1,
@@ -129,7 +142,7 @@ export const twinEventSchemas = {
 export type ReadingsAppliedData = z.infer<typeof readingsAppliedV1>;
 export type TwinStatusChangedData = z.infer<typeof twinStatusChangedV1>;
 export type AlarmRaisedData = z.infer<typeof alarmRaisedV1>;
-export type AlarmClearedData = z.infer<typeof alarmClearedV1>;
+export type AlarmClearedData = z.infer<typeof alarmClearedV2>;
 export type AlarmSeverity = AlarmRaisedData['severity'];
 export type ReadingsQuarantinedData = z.infer<typeof readingsQuarantinedV1>;
 export type SensorFaultDetectedData = z.infer<typeof sensorFaultDetectedV1>;

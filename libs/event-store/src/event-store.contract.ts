@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UnknownSchemaVersionError, UpcasterRegistry } from '@twinline/contracts';
 import { waitFor } from '@twinline/testing';
 import {
   DuplicateEventError,
@@ -10,6 +11,7 @@ import {
   type StoredEvent,
 } from './event-store';
 import { GENESIS_HASH, eventHash, verifyStreamChain } from './hash-chain';
+import { UpcastingEventStore } from './upcasting-event-store';
 
 /**
  * The one behavioural suite of the event store, run against every implementation (in memory by
@@ -293,6 +295,78 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(await checkpoints.load('relay')).toBe('0');
         expect(await checkpoints.load('projection')).toBe('7');
       });
+    });
+
+    describe('upcasting on read (UpcastingEventStore over this store)', () => {
+      // A type at schema version 3: v2 renamed `temp` to `temperatureC`, v3 added `temperatureF` (derived).
+      const registry = new UpcasterRegistry({ Measured: 3, Noted: 1 }, [
+        { type: 'Measured', fromSchemaVersion: 1, upcast: ({ temp, ...rest }) => ({ ...rest, temperatureC: temp }) },
+        { type: 'Measured', fromSchemaVersion: 2, upcast: (data) => ({ ...data, temperatureF: (data['temperatureC'] as number) * 1.8 + 32 }) },
+      ]);
+      const measured = (schemaVersion: number, data: Record<string, unknown>) => newEvent({ type: 'Measured', schemaVersion, data });
+
+      it('reads every event at the current version of its type, from readStream and readAll alike', async () => {
+        const view = new UpcastingEventStore(store, registry);
+        await view.append('asset-A', [measured(1, { temp: 10 }), measured(2, { temperatureC: 20 }), measured(3, { temperatureC: 30, temperatureF: 86 })], 0);
+
+        const expected = [
+          { temperatureC: 10, temperatureF: 50 },
+          { temperatureC: 20, temperatureF: 68 },
+          { temperatureC: 30, temperatureF: 86 },
+        ];
+        const stream = await view.readStream('asset-A');
+        expect(stream.map((e) => [e.schemaVersion, e.data])).toEqual(expected.map((data) => [3, data]));
+        expect((await view.readStream('asset-A', { fromVersion: 2, limit: 1 })).map((e) => e.data)).toEqual([expected[1]]);
+        const log = await wholeLog(store, 3);
+        expect((await view.readAll({ after: '0', limit: 10 })).map((e) => e.data)).toEqual(expected);
+        // Everything else is the stored event's: id, stream, version, position, times, metadata, hashes.
+        const omitUpcast = ({ schemaVersion: _s, data: _d, ...rest }: StoredEvent) => rest;
+        expect(stream.map(omitUpcast)).toEqual(log.map(omitUpcast));
+      });
+
+      it('never rewrites the store: it keeps the stored form, whose hash chain verifies (the upcast form does not)', async () => {
+        const view = new UpcastingEventStore(store, registry);
+        await view.append('asset-A', [measured(1, { temp: 10 }), measured(2, { temperatureC: 20 })], 0);
+        await view.readStream('asset-A');
+
+        const stored = await store.readStream('asset-A');
+        expect(stored.map((e) => [e.schemaVersion, e.data])).toEqual([
+          [1, { temp: 10 }],
+          [2, { temperatureC: 20 }],
+        ]);
+        expect(view.stored).toBe(store);
+        expect(verifyStreamChain(stored)).toMatchObject({ valid: true, checked: 2 });
+        // Why verification reads the store, never the view: upcast data is not what was hashed.
+        expect(verifyStreamChain(await view.readStream('asset-A'))).toMatchObject({ valid: false, streamVersion: 1 });
+      });
+
+      it('passes current events and types the registry does not know through untouched', async () => {
+        const view = new UpcastingEventStore(store, registry);
+        await store.append('asset-A', [measured(3, { temperatureC: 1, temperatureF: 33.8 }), newEvent({ type: 'Noted' }), newEvent({ type: 'Unregistered', schemaVersion: 7 })], 0);
+
+        expect(await view.readStream('asset-A')).toEqual(await store.readStream('asset-A'));
+      });
+
+      it('fails the read, naming event, type and version, for a version newer than it knows or a missing upcaster', async () => {
+        const future = measured(4, { temperatureC: 1 });
+        await store.append('asset-future', [future], 0);
+        const view = new UpcastingEventStore(store, registry);
+        for (const read of [() => view.readStream('asset-future'), () => wholeLog(store, 1).then(() => view.readAll({ after: '0', limit: 10 }))]) {
+          const error = await read().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(UnknownSchemaVersionError);
+          expect(error).toMatchObject({ code: 'EVENT.UNKNOWN_SCHEMA_VERSION', type: 'Measured', schemaVersion: 4, currentSchemaVersion: 3, eventId: future.eventId });
+          expect((error as Error).message).toBe(`event ${future.eventId}: Measured schema version 4: this build knows Measured up to version 3; a newer build wrote it`);
+        }
+
+        const old = measured(1, { temp: 5 });
+        await store.append('asset-old', [old], 0);
+        const withoutFirstStep = new UpcastingEventStore(store, new UpcasterRegistry({ Measured: 3 }, [measuredStep2()]));
+        await expect(withoutFirstStep.readStream('asset-old')).rejects.toThrow(`event ${old.eventId}: Measured schema version 1: no upcaster from version 1 to 2 (current is 3)`);
+      });
+
+      function measuredStep2() {
+        return { type: 'Measured', fromSchemaVersion: 2, upcast: (data: Readonly<Record<string, unknown>>) => ({ ...data, temperatureF: 0 }) };
+      }
     });
   });
 }

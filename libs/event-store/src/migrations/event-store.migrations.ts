@@ -65,5 +65,30 @@ export class CreateEventStoreTables1764028800000 implements MigrationInterface {
   }
 }
 
+/**
+ * Snapshots of aggregates (see SnapshotStore): the latest state of a stream at a version, with the
+ * version of the state's shape it was written in. A cache: dropping every row loses nothing.
+ */
+export class CreateSnapshotsTable1764806400000 implements MigrationInterface {
+  readonly name = 'CreateSnapshotsTable1764806400000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const schema = migrationSchema(queryRunner);
+    await queryRunner.query(`
+      CREATE TABLE ${schema}."snapshots" (
+        stream_id      text PRIMARY KEY,
+        stream_version int NOT NULL CHECK (stream_version > 0),
+        -- Version of the state's shape (and of the fold that made it): another version is ignored.
+        state_version  int NOT NULL,
+        state          jsonb NOT NULL,
+        taken_at       timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE ${migrationSchema(queryRunner)}."snapshots"`);
+  }
+}
+
 /** The event store's migrations, in order: combine them with a service's own in runMigrations. */
-export const eventStoreMigrations: readonly MigrationCtor[] = [CreateEventStoreTables1764028800000];
+export const eventStoreMigrations: readonly MigrationCtor[] = [CreateEventStoreTables1764028800000, CreateSnapshotsTable1764806400000];

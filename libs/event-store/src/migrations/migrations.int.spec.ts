@@ -36,9 +36,9 @@ describe('event store migrations', () => {
   }
 
   it('creates the tables once: a second run finds nothing to do', async () => {
-    expect(await runEventStoreMigrations({ url: db.url, schema: db.schema })).toEqual(['CreateEventStoreTables1764028800000']);
+    expect(await runEventStoreMigrations({ url: db.url, schema: db.schema })).toEqual(['CreateEventStoreTables1764028800000', 'CreateSnapshotsTable1764806400000']);
     expect(await runEventStoreMigrations({ url: db.url, schema: db.schema })).toEqual([]);
-    expect(await tables(db.schema)).toEqual(['checkpoints', 'events', 'migrations', 'streams']);
+    expect(await tables(db.schema)).toEqual(['checkpoints', 'events', 'migrations', 'snapshots', 'streams']);
   });
 
   it('lets processes that start together migrate a schema that does not exist yet', async () => {
@@ -47,8 +47,8 @@ describe('event store migrations', () => {
 
     const applied = await Promise.all(Array.from({ length: 3 }, () => runEventStoreMigrations({ url: db.url, schema })));
 
-    expect(applied.flat()).toEqual(['CreateEventStoreTables1764028800000']);
-    expect(await tables(schema)).toEqual(['checkpoints', 'events', 'migrations', 'streams']);
+    expect(applied.flat()).toEqual(['CreateEventStoreTables1764028800000', 'CreateSnapshotsTable1764806400000']);
+    expect(await tables(schema)).toEqual(['checkpoints', 'events', 'migrations', 'snapshots', 'streams']);
   });
 
   it("runs a service's migrations together with the event store's", async () => {
@@ -57,7 +57,7 @@ describe('event store migrations', () => {
 
     const applied = await runMigrations({ url: db.url, schema, migrations: [...eventStoreMigrations, CreateWorkOrders1764028800001] });
 
-    expect(applied).toEqual(['CreateEventStoreTables1764028800000', 'CreateWorkOrders1764028800001']);
-    expect(await tables(schema)).toEqual(['checkpoints', 'events', 'migrations', 'streams', 'work_orders']);
+    expect(applied).toEqual(['CreateEventStoreTables1764028800000', 'CreateWorkOrders1764028800001', 'CreateSnapshotsTable1764806400000']);
+    expect(await tables(schema)).toEqual(['checkpoints', 'events', 'migrations', 'snapshots', 'streams', 'work_orders']);
   });
 });

@@ -1,0 +1,55 @@
+import type { UpcasterRegistry } from '@twinline/contracts';
+import type { AppendRequest, AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent } from './event-store';
+
+/**
+ * A view of an event store whose reads return every event at the current schema version of its
+ * type (docs/adr/0007): `readStream` and `readAll` run the registry's upcasters over what the store
+ * holds. Nothing is written back: the store keeps each event as it was appended, and appends, heads
+ * and listings go straight to it.
+ *
+ * An upcast event keeps the `hash` and `prevHash` of its STORED form, so it does not verify: verify
+ * hash chains (verifyStreamChain, chain audits, exports) on the store itself, never through this view.
+ * Events already current, and events of types the registry does not know, come back untouched.
+ * A version newer than this build knows, or a missing upcaster, fails the read with
+ * UnknownSchemaVersionError (from @twinline/contracts) naming the event, its type and version.
+ */
+export class UpcastingEventStore implements EventStore {
+  constructor(
+    /** The store underneath: stored forms, for hash-chain verification and exports. */
+    readonly stored: EventStore,
+    private readonly upcasters: Pick<UpcasterRegistry, 'upcast'>,
+  ) {}
+
+  append(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    return this.stored.append(streamId, events, expectedVersion);
+  }
+
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    return this.stored.appendMany(requests);
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.upcastAll(await this.stored.readStream(streamId, options));
+  }
+
+  async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
+    return this.upcastAll(await this.stored.readAll(options));
+  }
+
+  headPosition(): Promise<string> {
+    return this.stored.headPosition();
+  }
+
+  streamVersion(streamId: string): Promise<number> {
+    return this.stored.streamVersion(streamId);
+  }
+
+  listStreams(prefix: string, options?: { after?: string; limit?: number }): Promise<string[]> {
+    return this.stored.listStreams(prefix, options);
+  }
+
+  private upcastAll(events: StoredEvent[]): StoredEvent[] {
+    for (let i = 0; i < events.length; i++) events[i] = this.upcasters.upcast(events[i]!);
+    return events;
+  }
+}
