@@ -20,6 +20,10 @@ const SERIES = [
   'twinline_work_orders_opened_total',
   'twinline_notification_attempts_total',
   'twinline_notification_deliveries',
+  'twinline_projection_rebuild_position',
+  'twinline_projection_rebuild_head',
+  'twinline_projection_rebuild_events_per_second',
+  'twinline_projection_rebuild_eta_seconds',
 ];
 
 describe('the Grafana dashboard in deploy/grafana', () => {

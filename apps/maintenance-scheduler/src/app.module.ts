@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@twinline/event-store';
-import { PG_POOL, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
+import { AuditChainController, PG_POOL, ProjectionRebuilds, ProjectionsController, chainAuditProviders, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './config';
 import { WorkOrderRepository } from './handle-alarm/handle-alarm.handler';
 import { WorkOrdersController } from './work-orders/work-orders.controller';
+import { WorkOrderExportController } from './audit/work-order-export.controller';
+import { WorkOrderHistoryController } from './work-orders/work-order-history.controller';
+import { WorkOrdersRederiveController } from './audit/rederive.controller';
 import { WorkOrdersProjection } from './work-orders/work-orders.projection';
 import { SchedulerRuntime } from './scheduler-runtime';
 
@@ -14,10 +17,12 @@ export class SchedulerModule {
     const basics = serviceBasics('maintenance-scheduler', config, SCHEDULER_CONFIG, { postgres: true });
     return {
       module: SchedulerModule,
-      controllers: [...basics.controllers, WorkOrdersController],
+      controllers: [...basics.controllers, AuditChainController, WorkOrderExportController, WorkOrdersController, WorkOrderHistoryController, WorkOrdersRederiveController, ProjectionsController],
       providers: [
         ...basics.providers,
         ...eventStoreProviders(schema),
+        ...chainAuditProviders(schema),
+        { provide: ProjectionRebuilds, useFactory: () => new ProjectionRebuilds() },
         { provide: WorkOrderRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new WorkOrderRepository(store) },
         { provide: WorkOrdersProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new WorkOrdersProjection(pool, schema) },
         SchedulerRuntime,

@@ -3,12 +3,13 @@ import type { Topology } from '@twinline/contracts';
 import { CHECKPOINT_STORE, EVENT_STORE, type CheckpointStore, type EventStore } from '@twinline/event-store';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
-import { TOPOLOGY, outboxPublisher, startProjectionAndOutbox } from '@twinline/service-kit';
+import { ProjectionRebuilder, ProjectionRebuilds, TOPOLOGY, outboxPublisher, recordRulesConfiguration, startProjectionAndOutbox } from '@twinline/service-kit';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './config';
 import { WorkOrderRepository, handleAlarms, parseAlarmRaised } from './handle-alarm/handle-alarm.handler';
 import { WorkOrdersProjection } from './work-orders/work-orders.projection';
 import { workOrdersGauge } from './work-orders/work-orders.metrics';
 import { WORK_ORDER_STREAM_PREFIX, assetIdOfStream } from './streams';
+import { MAINTENANCE_RULES_CONFIGURED, SCHEDULER_SERVICE } from './rules';
 
 /** Starts the scheduler's loops: the alarm consumer, the work-orders projection and the outbox relay. */
 @Injectable()
@@ -24,6 +25,7 @@ export class SchedulerRuntime implements OnApplicationBootstrap, BeforeApplicati
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(WorkOrderRepository) private readonly orders: WorkOrderRepository,
     @Inject(WorkOrdersProjection) private readonly view: WorkOrdersProjection,
+    @Inject(ProjectionRebuilds) private readonly rebuilds: ProjectionRebuilds,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,8 +37,13 @@ export class SchedulerRuntime implements OnApplicationBootstrap, BeforeApplicati
       log: this.log,
     });
     this.loops.push(loops);
+    this.rebuilds.add(new ProjectionRebuilder({ ...this.view.rebuildable(), store: this.store, checkpoints: this.checkpoints, live: loops.projection, log: this.log }));
+    // A rebuild ends before the live loops stop (they are stopped in order from here).
+    this.loops.unshift({ stop: () => this.rebuilds.cancelAll() });
     const removeWorkOrdersGauge = workOrdersGauge(this.view);
     this.loops.push({ stop: async () => removeWorkOrdersGauge() });
+    // Rules as events: a change of the decision rules (a new version of the code) is recorded before it decides.
+    await recordRulesConfiguration(this.store, SCHEDULER_SERVICE, MAINTENANCE_RULES_CONFIGURED, { actor: 'service:maintenance-scheduler' });
     const consumer = await this.bus.consume({
       stream: this.topology.streams.twin,
       durable: 'maintenance-scheduler__TWIN',

@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { EVENT_STORE, type EventStore } from '@twinline/event-store';
-import { PG_POOL, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
+import { EVENT_STORE, PostgresSnapshotStore, type EventStore } from '@twinline/event-store';
+import { createLogger } from '@twinline/observability';
+import { AuditChainController, PG_POOL, ProjectionRebuilds, ProjectionsController, chainAuditProviders, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { AssetsController } from './assets/assets.controller';
+import { AssetExportController } from './audit/asset-export.controller';
+import { RederiveController } from './audit/rederive.controller';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
 import { TwinRuntime } from './twin-runtime';
@@ -14,11 +17,22 @@ export class TwinStateModule {
     const basics = serviceBasics('twin-state', config, TWIN_CONFIG, { postgres: true });
     return {
       module: TwinStateModule,
-      controllers: [...basics.controllers, AssetsController],
+      controllers: [...basics.controllers, AssetsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController],
       providers: [
         ...basics.providers,
         ...eventStoreProviders(schema),
-        { provide: TwinRepository, inject: [EVENT_STORE], useFactory: (store: EventStore) => new TwinRepository(store) },
+        ...chainAuditProviders(schema),
+        { provide: ProjectionRebuilds, useFactory: () => new ProjectionRebuilds() },
+        {
+          provide: TwinRepository,
+          inject: [EVENT_STORE, PG_POOL],
+          useFactory: (store: EventStore, pool: Pool) => {
+            if (config.TWIN_SNAPSHOT_EVERY === 0) return new TwinRepository(store);
+            const log = createLogger('twin-state');
+            const onError = (error: unknown, streamId: string) => log.warn('twin snapshot failed; the stream is folded in full', { error, streamId });
+            return new TwinRepository(store, { store: new PostgresSnapshotStore(pool, { schema }), every: config.TWIN_SNAPSHOT_EVERY, onError });
+          },
+        },
         { provide: TwinViewProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new TwinViewProjection(pool, schema) },
         TwinRuntime,
       ],

@@ -16,3 +16,11 @@ describe('loadTwinConfig: quarantine policy', () => {
     expect(() => loadTwinConfig({ AUTH_SECRET: SECRET, SECURITY_COOLDOWN_SECONDS: '1.5' })).toThrow(/SECURITY_COOLDOWN_SECONDS: must be an integer/);
   });
 });
+
+describe('loadTwinConfig: snapshots', () => {
+  it('takes a twin snapshot every 500 events by default; 0 turns snapshots off', () => {
+    expect(loadTwinConfig({ AUTH_SECRET: SECRET }).TWIN_SNAPSHOT_EVERY).toBe(500);
+    expect(loadTwinConfig({ AUTH_SECRET: SECRET, TWIN_SNAPSHOT_EVERY: '0' }).TWIN_SNAPSHOT_EVERY).toBe(0);
+    expect(() => loadTwinConfig({ AUTH_SECRET: SECRET, TWIN_SNAPSHOT_EVERY: '-1' })).toThrow(/TWIN_SNAPSHOT_EVERY: must be >= 0/);
+  });
+});

@@ -22,6 +22,8 @@ export const twinEnvSchema = baseEnvSchema.extend({
   /** Quarantined readings in a row (data rules, since the last applied reading) that make the twin SENSOR_FAULT. */
   TWIN_SENSOR_FAULT_AFTER: z.coerce.number().int('must be an integer').min(1, 'must be >= 1').max(1_000_000, 'must be <= 1000000').default(DEFAULT_QUARANTINE_POLICY.sensorFaultAfter),
   /** At most one security-violation alert per asset within this many seconds. */
+  /** A twin snapshot is stored every this many events of its stream (loading folds only the events after it); 0 = no snapshots. */
+  TWIN_SNAPSHOT_EVERY: z.coerce.number().int('must be an integer').min(0, 'must be >= 0 (0 = no snapshots)').max(1_000_000, 'must be <= 1000000').default(500),
   SECURITY_COOLDOWN_SECONDS: z.coerce.number().int('must be an integer').min(0, 'must be >= 0').max(604_800, 'must be <= 604800 (a week)').default(DEFAULT_QUARANTINE_POLICY.securityCooldownSeconds),
 });
 

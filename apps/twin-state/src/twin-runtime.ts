@@ -4,7 +4,7 @@ import { profileFor } from '@twinline/domain-twin';
 import { CHECKPOINT_STORE, EVENT_STORE, type CheckpointStore, type EventStore } from '@twinline/event-store';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
-import { TOPOLOGY, outboxPublisher, startProjectionAndOutbox } from '@twinline/service-kit';
+import { ProjectionRebuilder, ProjectionRebuilds, TOPOLOGY, outboxPublisher, recordRulesConfiguration, startProjectionAndOutbox } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { applyReadings, parseValidatedTelemetry } from './apply-readings/apply-readings.handler';
 import { parseQuarantinedTelemetry, recordQuarantine } from './record-quarantine/record-quarantine.handler';
@@ -12,6 +12,8 @@ import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
 import { twinsGauge } from './twin-view/twins.metric';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from './streams';
+import { TWIN_SERVICE, versionTwinRules } from './rules';
+import { currentTwinEvents } from './twin-events';
 
 /**
  * Starts twin-state's loops: the validated and the quarantined telemetry consumers (both write the
@@ -30,20 +32,30 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(TwinRepository) private readonly twins: TwinRepository,
     @Inject(TwinViewProjection) private readonly view: TwinViewProjection,
+    @Inject(ProjectionRebuilds) private readonly rebuilds: ProjectionRebuilds,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Projection, rebuilds and outbox read twin events at their current schema versions (docs/adr/0007).
+    const events = currentTwinEvents(this.store);
     const loops = startProjectionAndOutbox({
-      store: this.store,
+      store: events,
       checkpoints: this.checkpoints,
       projection: { name: 'twin-view', handle: (events) => this.view.handle(events) },
       publish: outboxPublisher('twin-state', this.bus, (e) => (e.streamId.startsWith(TWIN_STREAM_PREFIX) ? { subject: this.topology.twinEvent(assetIdOfStream(e.streamId), e.type), assetId: assetIdOfStream(e.streamId) } : null)),
       log: this.log,
     });
     this.loops.push(loops);
+    this.rebuilds.add(new ProjectionRebuilder({ ...this.view.rebuildable(), store: events, checkpoints: this.checkpoints, live: loops.projection, log: this.log }));
+    // A rebuild ends before the live loops stop (they are stopped in order from here).
+    this.loops.unshift({ stop: () => this.rebuilds.cancelAll() });
     const removeTwinsGauge = twinsGauge(this.view);
     this.loops.push({ stop: async () => removeTwinsGauge() });
     const profileOf = (assetId: string) => profileFor(this.config.assetClasses[assetId] ?? 'default', this.config.profiles);
+    // Rules as events: a configuration other than the last recorded one is recorded before any decision by it.
+    const rules = versionTwinRules({ profiles: this.config.profiles, assetClasses: this.config.assetClasses, policy: this.config.quarantinePolicy });
+    if (await recordRulesConfiguration(this.store, TWIN_SERVICE, rules.configured, { actor: 'service:twin-state' })) this.log.info('rules configured', { version: rules.version });
+    const rulesOf = rules.metadataFor;
     const consumer = await this.bus.consume({
       stream: this.topology.streams.telemetry,
       durable: 'twin-state__TELEMETRY',
@@ -52,7 +64,7 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       maxBatch: this.config.CONSUMER_MAX_BATCH,
       parse: parseValidatedTelemetry,
       handle: async (batch) => {
-        await applyReadings(batch, { store: this.store, twins: this.twins, profileOf, actor: 'service:twin-state' });
+        await applyReadings(batch, { store: this.store, twins: this.twins, profileOf, rulesOf, actor: 'service:twin-state' });
         loops.wake();
       },
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
@@ -66,7 +78,7 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       maxBatch: this.config.CONSUMER_MAX_BATCH,
       parse: parseQuarantinedTelemetry,
       handle: async (batch) => {
-        const recorded = await recordQuarantine(batch, { store: this.store, twins: this.twins, profileOf, policy: this.config.quarantinePolicy, actor: 'service:twin-state' });
+        const recorded = await recordQuarantine(batch, { store: this.store, twins: this.twins, profileOf, rulesOf, policy: this.config.quarantinePolicy, actor: 'service:twin-state' });
         if (recorded.events) loops.wake();
       },
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),

@@ -10,3 +10,7 @@ export * from './aggregate-repository';
 export * from './store-loops';
 export * from './service-module';
 export * from './auth';
+export * from './projection-rebuild';
+export * from './projection-rebuild.controller';
+export * from './rules-config';
+export * from './audit-chain';

@@ -4,7 +4,15 @@ import { metrics, type Logger } from '@twinline/observability';
 export interface StoreLoops {
   /** Read the log now (after an append), rather than at the next poll. */
   wake(): void;
+  /** The live projection loop alone, to pause it while a rebuilt read model is swapped in (see ProjectionRebuilder). */
+  readonly projection: LiveProjectionLoop;
   stop(): Promise<void>;
+}
+
+/** A projection loop that can be paused (after its batch in hand, checkpoint saved) and resumed from its saved checkpoint. */
+export interface LiveProjectionLoop {
+  pause(): Promise<void>;
+  resume(): void;
 }
 
 /**
@@ -31,12 +39,21 @@ export function startProjectionAndOutbox(o: {
       return [{ value: Number(lag > 0n ? lag : 0n) }];
     },
   );
+  let stopped = false;
   return {
     wake() {
       relay.wake();
       projection.wake();
     },
+    projection: {
+      pause: () => projection.stop(),
+      // start() loads the checkpoint again: after a swap, the rebuilt projection's.
+      resume: () => {
+        if (!stopped) projection.start();
+      },
+    },
     async stop() {
+      stopped = true;
       removeLag();
       await Promise.all([projection.stop(), relay.stop()]);
     },

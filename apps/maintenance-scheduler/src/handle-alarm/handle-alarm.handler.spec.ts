@@ -3,6 +3,7 @@ import { maintenanceEventSchemas, type AlarmRaisedData, type PublishedEvent } fr
 import { InMemoryEventStore, WrongExpectedVersionError, type StoredEvent } from '@twinline/event-store';
 import { isPermanent, isTransient, PermanentError, type Delivery } from '@twinline/messaging';
 import { handleAlarms, parseAlarmRaised, WorkOrderRepository, type AlarmRaisedMessage } from './handle-alarm.handler';
+import { MAINTENANCE_RULES_VERSION } from '../rules';
 
 function alarmData(readingId: string, over: Partial<AlarmRaisedData> = {}): AlarmRaisedData {
   return {
@@ -80,7 +81,14 @@ describe('handleAlarms', () => {
       openedAt: '2024-01-01T03:00:00Z',
     });
     expect(Date.parse(events[0]!.occurredAt)).toBe(Date.parse('2024-01-01T03:00:00Z'));
-    expect(events[0]!.metadata).toEqual({ correlationId: 'C-E-R-4:AlarmRaised', causationId: 'E-R-4:AlarmRaised', actor: 'service:maintenance-scheduler' });
+    expect(events[0]!.metadata).toEqual({
+      correlationId: 'C-E-R-4:AlarmRaised',
+      causationId: 'E-R-4:AlarmRaised',
+      actor: 'service:maintenance-scheduler',
+      // What the re-derivation audit decides again from: the rules version and the alarm as consumed.
+      rules: { version: MAINTENANCE_RULES_VERSION },
+      alarm: { alarmId: 'ALM-R-4', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', message: 'Temperature 82 °C > 80 °C; pressure 1550 psi > 1500 psi', raisedAt: '2024-01-01T03:00:00Z' },
+    });
     expect(maintenanceEventSchemas.WorkOrderOpened.safeParse(events[0]!.data).success).toBe(true);
   });
 

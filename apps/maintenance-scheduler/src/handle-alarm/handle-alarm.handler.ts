@@ -4,6 +4,7 @@ import { WrongExpectedVersionError, type AppendRequest, type EventStore, type Ne
 import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import { AggregateRepository } from '@twinline/service-kit';
+import { MAINTENANCE_RULES_METADATA } from '../rules';
 import { workOrderStreamId } from '../streams';
 import { countOpenedWorkOrders } from '../work-orders/work-orders.metrics';
 
@@ -43,10 +44,9 @@ export async function handleAlarms(batch: readonly Delivery<AlarmRaisedMessage>[
       entry = { version: loaded.version, state: loaded.state, events: [] };
       pending.set(streamId, entry);
     }
-    const events = decide(
-      { type: 'HandleAlarm', data: { assetId: data.alarm.assetId, alarmId: data.alarm.alarmId, cause: data.alarm.cause, severity: data.alarm.severity, message: data.alarm.message, raisedAt: data.alarm.raisedAt } },
-      entry.state,
-    );
+    // The alarm as consumed, recorded with each decision: the re-derivation audit decides again from it.
+    const consumed = { alarmId: data.alarm.alarmId, cause: data.alarm.cause, severity: data.alarm.severity, message: data.alarm.message, raisedAt: data.alarm.raisedAt };
+    const events = decide({ type: 'HandleAlarm', data: { assetId: data.alarm.assetId, ...consumed } }, entry.state);
     const traceparent = traceparentOf(traceContext);
     for (const event of events) {
       entry.state = evolve(entry.state, event);
@@ -56,7 +56,7 @@ export async function handleAlarms(batch: readonly Delivery<AlarmRaisedMessage>[
         schemaVersion: 1,
         occurredAt: data.alarm.raisedAt,
         data: event.data as unknown as Record<string, unknown>,
-        metadata: { correlationId: data.event.correlationId, causationId: data.event.eventId, actor: deps.actor, ...(traceparent ? { traceparent } : {}) },
+        metadata: { correlationId: data.event.correlationId, causationId: data.event.eventId, actor: deps.actor, ...(traceparent ? { traceparent } : {}), rules: MAINTENANCE_RULES_METADATA, alarm: consumed },
       });
     }
   }

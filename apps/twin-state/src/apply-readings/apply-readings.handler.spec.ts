@@ -113,7 +113,7 @@ describe('applyReadings', () => {
       ],
       profile: 'pump',
     });
-    expect(events[5]!.data).toEqual({ assetId: 'P-101', alarmId: `ALM-${R(4)}`, cause: 'THRESHOLD_EXCEEDED', clearedAt: '2024-01-01T05:00:00Z', readingId: R(6) });
+    expect(events[5]!.data).toEqual({ assetId: 'P-101', alarmId: `ALM-${R(4)}`, cause: 'THRESHOLD_EXCEEDED', at: '2024-01-01T05:00:00Z', readingId: R(6) });
     expect(events[1]).toMatchObject({ data: { from: 'OPERATIONAL', to: 'ALARM', label: 'ALARM: Predictive Maintenance Required', at: '2024-01-01T03:00:00Z' } });
     // Each event happened at the source time of the reading behind it (the latest of a segment).
     expect(events.map((e) => Date.parse(e.occurredAt) - START).map((ms) => ms / 3600_000)).toEqual([3, 3, 3, 5, 5, 5, 7, 7, 7, 9, 9, 9]);

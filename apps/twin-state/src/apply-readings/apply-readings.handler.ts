@@ -1,4 +1,4 @@
-import { parseContract, validatedTelemetryV1, type TrustedReading, type ValidatedTelemetry } from '@twinline/contracts';
+import { parseContract, validatedTelemetryV1, type RulesMetadata, type TrustedReading, type ValidatedTelemetry } from '@twinline/contracts';
 import { decide, evolve, type ThresholdProfile } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
 import { messageParser, type Delivery } from '@twinline/messaging';
@@ -14,6 +14,8 @@ export interface ApplyReadingsDeps {
   readonly store: EventStore;
   readonly twins: TwinRepository;
   readonly profileOf: (assetId: string) => ThresholdProfile;
+  /** The rules in force for an asset, recorded in each event's metadata (the re-derivation audit reads them). */
+  readonly rulesOf?: (assetId: string) => RulesMetadata;
   readonly actor: string;
 }
 
@@ -40,9 +42,10 @@ export async function applyReadings(batch: readonly Delivery<ValidatedTelemetry>
   for (const [assetId, input] of byAsset) {
     const twin = await deps.twins.load(twinStreamId(assetId));
     const events = decide({ type: 'ApplyReadings', data: { assetId, readings: input.readings, profile: deps.profileOf(assetId) } }, twin.state);
+    const rules = deps.rulesOf?.(assetId);
     const newEvents = events.map((event) => {
       const traceparent = traceOfReading.get(causingReadingId(event));
-      return toNewEvent(event, 'applied', { correlationId: input.correlationId, causationId: input.causationId, actor: deps.actor, ...(traceparent ? { traceparent } : {}) });
+      return toNewEvent(event, 'applied', { correlationId: input.correlationId, causationId: input.causationId, actor: deps.actor, ...(traceparent ? { traceparent } : {}), ...(rules ? { rules } : {}) });
     });
     appends.push({ assetId, expectedVersion: twin.version, events: newEvents, state: events.reduce(evolve, twin.state) });
   }

@@ -1,4 +1,4 @@
-import type { TwinEvent } from '@twinline/contracts';
+import { TWIN_EVENT_SCHEMA_VERSIONS, type TwinEvent } from '@twinline/contracts';
 import { occurredAtOf, type TwinState } from '@twinline/domain-twin';
 import { WrongExpectedVersionError, type AppendRequest, type EventStore, type NewEvent } from '@twinline/event-store';
 import type { Delivery } from '@twinline/messaging';
@@ -42,7 +42,7 @@ export function eventIdOf(event: TwinEvent, path: TwinPath = 'applied'): string 
 }
 
 export function toNewEvent(event: TwinEvent, path: TwinPath, metadata: NewEvent['metadata']): NewEvent {
-  return { eventId: eventIdOf(event, path), type: event.type, schemaVersion: 1, occurredAt: occurredAtOf(event), data: event.data as unknown as Record<string, unknown>, metadata };
+  return { eventId: eventIdOf(event, path), type: event.type, schemaVersion: TWIN_EVENT_SCHEMA_VERSIONS[event.type], occurredAt: occurredAtOf(event), data: event.data as unknown as Record<string, unknown>, metadata };
 }
 
 /** What one batch decided for one twin: its new events, to append after `expectedVersion`, and the state they lead to. */

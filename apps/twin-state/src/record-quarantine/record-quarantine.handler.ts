@@ -1,4 +1,4 @@
-import { parseContract, quarantinedTelemetryV1, type QuarantinedTelemetry } from '@twinline/contracts';
+import { parseContract, quarantinedTelemetryV1, type QuarantinedTelemetry, type RulesMetadata } from '@twinline/contracts';
 import { decide, evolve, type QuarantinePolicy, type ThresholdProfile } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
 import { messageParser, type Delivery } from '@twinline/messaging';
@@ -14,6 +14,8 @@ export interface RecordQuarantineDeps {
   readonly twins: TwinRepository;
   readonly profileOf: (assetId: string) => ThresholdProfile;
   readonly policy: QuarantinePolicy;
+  /** The rules in force for an asset, recorded in each event's metadata (the re-derivation audit reads them). */
+  readonly rulesOf?: (assetId: string) => RulesMetadata;
   readonly actor: string;
 }
 
@@ -36,12 +38,14 @@ export async function recordQuarantine(batch: readonly Delivery<QuarantinedTelem
     const twin = await deps.twins.load(twinStreamId(assetId));
     const profile = deps.profileOf(assetId);
     let state = twin.state;
+    const rules = deps.rulesOf?.(assetId);
     const newEvents = [];
     for (const { data: message, traceContext } of deliveries) {
       const events = decide({ type: 'RecordQuarantine', data: { assetId, items: message.items, at: message.occurredAt, policy: deps.policy, profile } }, state);
       state = events.reduce(evolve, state);
       const traceparent = traceparentOf(traceContext);
-      const metadata = { correlationId: message.correlationId, causationId: message.eventId, actor: deps.actor, ...(traceparent ? { traceparent } : {}) };
+      // The message's receipt time is the command's `at`: recorded, so the audit can decide again.
+      const metadata = { correlationId: message.correlationId, causationId: message.eventId, actor: deps.actor, ...(traceparent ? { traceparent } : {}), ...(rules ? { rules } : {}), commandAt: message.occurredAt };
       newEvents.push(...events.map((event) => toNewEvent(event, 'quarantined', metadata)));
     }
     appends.push({ assetId, expectedVersion: twin.version, events: newEvents, state });

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { initialTwinState, type TwinState } from '@twinline/domain-twin';
 import type { StoredEvent } from '@twinline/event-store';
-import { quoteIdent } from '@twinline/service-kit';
+import { quoteIdent, type RebuildableProjection } from '@twinline/service-kit';
 import { foldTwin } from '../apply-readings/twin-repository';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from '../streams';
 import { toAssetView, type AssetView } from './twin-view';
@@ -11,18 +11,33 @@ export function withDefaults(state: Partial<TwinState> | undefined): TwinState {
   return state ? { ...initialTwinState, ...state } : initialTwinState;
 }
 
+/** The live table of the twin-view read model. */
+export const TWIN_VIEW_TABLE = 'twin_view';
+
 /**
  * The twin_view read model: a batch of the global log is folded into the current rows in one
  * transaction. Events at or below a row's version are skipped, so replaying a batch after a crash
- * (checkpoint not yet saved) changes nothing. Rebuild = empty the table and read from position 0.
+ * (checkpoint not yet saved) changes nothing. `updated_at` is the store time of the row's last
+ * event, so a rebuild from position 0 gives the same rows. `table` is where handle() writes
+ * (reads always come from the live table): a rebuild writes `twin_view__rebuild` next to it (see
+ * ProjectionRebuilder).
  */
 export class TwinViewProjection {
-  private readonly s: string;
+  private readonly live: string;
+  private readonly target: string;
   constructor(
     private readonly pool: Pool,
-    schema: string,
+    private readonly schema: string,
+    table = TWIN_VIEW_TABLE,
   ) {
-    this.s = quoteIdent(schema);
+    const s = quoteIdent(schema);
+    this.live = `${s}.${quoteIdent(TWIN_VIEW_TABLE)}`;
+    this.target = `${s}.${quoteIdent(table)}`;
+  }
+
+  /** What a ProjectionRebuilder needs to rebuild this read model next to the live one. */
+  rebuildable(): { pool: Pool; schema: string; projection: RebuildableProjection } {
+    return { pool: this.pool, schema: this.schema, projection: { name: 'twin-view', table: TWIN_VIEW_TABLE, writer: (table) => new TwinViewProjection(this.pool, this.schema, table) } };
   }
 
   async handle(events: readonly StoredEvent[]): Promise<void> {
@@ -36,7 +51,7 @@ export class TwinViewProjection {
     }
     if (byAsset.size === 0) return;
     const ids = [...byAsset.keys()];
-    const current = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE asset_id = ANY($1::text[])`, [ids]);
+    const current = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.target} WHERE asset_id = ANY($1::text[])`, [ids]);
     const rows = new Map(current.rows.map((r) => [r.asset_id, r]));
     const updates = ids.map((assetId) => {
       const row = rows.get(assetId);
@@ -50,6 +65,7 @@ export class TwinViewProjection {
         state,
         version: last?.streamVersion ?? row?.version ?? 0,
         position: last?.position ?? '0',
+        updated_at: last?.recordedAt ?? null,
         sensor_fault: state.sensorFault,
         last_security_violation: state.lastSecurityViolation,
         readings_quarantined: state.readingsQuarantined,
@@ -59,14 +75,14 @@ export class TwinViewProjection {
     const changed = updates.filter((u) => u.changed);
     if (changed.length === 0) return;
     await this.pool.query(
-      `INSERT INTO ${this.s}.twin_view (asset_id, status, label, state, version, position, sensor_fault, last_security_violation, readings_quarantined)
-       SELECT r.asset_id, r.status, r.label, r.state, r.version, r.position, r.sensor_fault, r.last_security_violation, r.readings_quarantined
+      `INSERT INTO ${this.target} AS t (asset_id, status, label, state, version, position, sensor_fault, last_security_violation, readings_quarantined, updated_at)
+       SELECT r.asset_id, r.status, r.label, r.state, r.version, r.position, r.sensor_fault, r.last_security_violation, r.readings_quarantined, r.updated_at
        FROM jsonb_to_recordset($1::jsonb) AS r(asset_id text, status text, label text, state jsonb, version int, position bigint,
-         sensor_fault jsonb, last_security_violation jsonb, readings_quarantined int)
+         sensor_fault jsonb, last_security_violation jsonb, readings_quarantined int, updated_at timestamptz)
        ON CONFLICT (asset_id) DO UPDATE SET status = EXCLUDED.status, label = EXCLUDED.label, state = EXCLUDED.state,
          version = EXCLUDED.version, position = EXCLUDED.position, sensor_fault = EXCLUDED.sensor_fault,
-         last_security_violation = EXCLUDED.last_security_violation, readings_quarantined = EXCLUDED.readings_quarantined, updated_at = now()
-       WHERE ${this.s}.twin_view.version < EXCLUDED.version`,
+         last_security_violation = EXCLUDED.last_security_violation, readings_quarantined = EXCLUDED.readings_quarantined, updated_at = EXCLUDED.updated_at
+       WHERE t.version < EXCLUDED.version`,
       [JSON.stringify(changed.map(({ changed: _c, ...r }) => r))],
     );
   }
@@ -78,18 +94,18 @@ export class TwinViewProjection {
       params.push(filter.status);
       where += ` AND status = $${params.length}`;
     }
-    const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.s}.twin_view WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
+    const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.live} WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
     return r.rows.map((row) => toAssetView(row.asset_id, withDefaults(row.state), row.version));
   }
 
   /** Twins per status (statuses without a twin are left out). */
   async countByStatus(): Promise<Map<string, number>> {
-    const r = await this.pool.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM ${this.s}.twin_view GROUP BY status`);
+    const r = await this.pool.query<{ status: string; count: number }>(`SELECT status, count(*)::int AS count FROM ${this.live} GROUP BY status`);
     return new Map(r.rows.map((row) => [row.status, row.count]));
   }
 
   async get(assetId: string): Promise<AssetView | null> {
-    const r = await this.pool.query<{ state: Partial<TwinState>; version: number }>(`SELECT state, version FROM ${this.s}.twin_view WHERE asset_id = $1`, [assetId]);
+    const r = await this.pool.query<{ state: Partial<TwinState>; version: number }>(`SELECT state, version FROM ${this.live} WHERE asset_id = $1`, [assetId]);
     const row = r.rows[0];
     return row ? toAssetView(assetId, withDefaults(row.state), row.version) : null;
   }

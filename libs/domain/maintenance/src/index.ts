@@ -5,3 +5,6 @@ export { decide, priorityForSeverity, workOrderIdFor } from './maintenance.decid
 export { evolve } from './maintenance.evolve';
 export { workOrdersView, type WorkOrderView } from './maintenance.view';
 export { maintenanceDecider } from './maintenance.decider';
+export { MAINTENANCE_RULES } from './maintenance.rules';
+export { rederiveWorkOrders, type AuditedWorkOrderEvent, type WorkOrderDivergence, type WorkOrderRederiveResult } from './maintenance.rederive';
+export { assetIdOfWorkOrder, workOrdersAt, type TimedMaintenanceEvent } from './maintenance.at';

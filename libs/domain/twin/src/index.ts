@@ -1,5 +1,5 @@
 export { TwinError, type TwinErrorCode } from './twin.errors';
-export { initialTwinState, RECENT_IDS_KEPT, type ActiveAlarm, type MetricValue, type RecentIds, type SecurityViolation, type SensorFault, type TwinState } from './twin.state';
+export { initialTwinState, RECENT_IDS_KEPT, TWIN_STATE_VERSION, type ActiveAlarm, type MetricValue, type RecentIds, type SecurityViolation, type SensorFault, type TwinState } from './twin.state';
 export { DEFAULT_QUARANTINE_POLICY, type ApplyReadings, type QuarantinedItemInput, type QuarantinePolicy, type RecordQuarantine, type TwinCommand } from './twin.commands';
 export {
   DEFAULT_PROFILE_CLASS,
@@ -18,3 +18,18 @@ export { securityRulesOf, sensorRulesOf } from './twin.violations';
 export { evolve, mergeReadingMetrics } from './twin.evolve';
 export { occurredAtOf, twinAt, type TimedTwinEvent } from './twin.at';
 export { twinDecider } from './twin.decider';
+export {
+  DEFAULT_RULES_VERSION,
+  DEFAULT_TWIN_RULES,
+  rederiveTwin,
+  rulesInForce,
+  type AuditedEvent,
+  type AuditItem,
+  type Difference,
+  type Divergence,
+  type DivergenceKind,
+  type RecordedRules,
+  type RederiveResult,
+  type RulesUse,
+  type TwinRules,
+} from './twin.rederive';

@@ -6,7 +6,7 @@ import { initialTwinState, timeMs, type TwinState } from './twin.state';
 /**
  * The source time a twin event is stored with (`occurredAt`):
  * - `ReadingsApplied`: the latest `ts` among its readings (its last reading's, as readings come in order);
- * - `TwinStatusChanged`: `at`, `AlarmRaised`: `raisedAt`, `AlarmCleared`: `clearedAt` — all the ts
+ * - `TwinStatusChanged` and `AlarmCleared`: `at`, `AlarmRaised`: `raisedAt` — all the ts
  *   of the reading that caused them (a change to SENSOR_FAULT: the receipt time, see below);
  * - `ReadingsQuarantined`: the latest `receivedAt` of its readings; `SensorFaultDetected`,
  *   `SensorFaultCleared`, `SecurityViolationDetected`: `at`. A quarantined reading's own ts is not
@@ -24,7 +24,7 @@ export function occurredAtOf(event: TwinEvent): string {
     case 'AlarmRaised':
       return event.data.raisedAt;
     case 'AlarmCleared':
-      return event.data.clearedAt;
+      return event.data.at;
     case 'ReadingsQuarantined': {
       const [first, ...rest] = event.data.readings;
       if (first === undefined) throw new TwinError('TWIN.INVALID_TIME', 'a ReadingsQuarantined event holds at least one reading');

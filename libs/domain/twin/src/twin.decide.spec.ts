@@ -125,7 +125,7 @@ describe('twin decider', () => {
       .then([
         { type: 'ReadingsApplied', data: { assetId: 'P-101', readings: [applied(r)] } },
         { type: 'TwinStatusChanged', data: { assetId: 'P-101', from: 'ALARM', to: 'OPERATIONAL', label: OK, at: r.ts, readingId: 'R-2', conditions: [], profile: 'pump' } },
-        { type: 'AlarmCleared', data: { assetId: 'P-101', alarmId: 'ALM-R-1', cause: 'THRESHOLD_EXCEEDED', clearedAt: r.ts, readingId: 'R-2' } },
+        { type: 'AlarmCleared', data: { assetId: 'P-101', alarmId: 'ALM-R-1', cause: 'THRESHOLD_EXCEEDED', at: r.ts, readingId: 'R-2' } },
       ]);
   });
 

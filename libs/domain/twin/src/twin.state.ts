@@ -76,6 +76,14 @@ export interface TwinState {
   readonly recentReleased: RecentIds;
 }
 
+/**
+ * Version of the TwinState shape and of the fold (evolve) that makes it. Stored with every twin
+ * snapshot: a snapshot of another version is ignored and the stream folded in full. Bump it when a
+ * field is added, removed or changes meaning, or when evolve folds an event differently
+ * (twin.state.spec.ts pins the shape of each version).
+ */
+export const TWIN_STATE_VERSION = 1;
+
 /** How many recent reading ids a twin keeps per kind (see RecentIds). */
 export const RECENT_IDS_KEPT = 32;
 

@@ -56,7 +56,7 @@ export function statusChange(
       },
     });
   } else if (to !== 'ALARM' && state.activeAlarm !== null) {
-    events.push({ type: 'AlarmCleared', data: { assetId, alarmId: state.activeAlarm.alarmId, cause: state.activeAlarm.cause, clearedAt: at, readingId } });
+    events.push({ type: 'AlarmCleared', data: { assetId, alarmId: state.activeAlarm.alarmId, cause: state.activeAlarm.cause, at, readingId } });
   }
   return events;
 }

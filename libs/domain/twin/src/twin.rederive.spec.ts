@@ -1,0 +1,257 @@
+import type { TrustedReading, TwinEvent } from '@twinline/contracts';
+import * as fc from 'fast-check';
+import { DEFAULT_QUARANTINE_POLICY, type QuarantinedItemInput, type QuarantinePolicy, type TwinCommand } from './twin.commands';
+import { decide } from './twin.decide';
+import { evolve } from './twin.evolve';
+import { DEFAULT_PROFILES, parseProfiles, profileFor, type ThresholdProfile } from './twin.profiles';
+import { DEFAULT_TWIN_RULES, rederiveTwin, type AuditedEvent, type RecordedRules, type TwinRules } from './twin.rederive';
+import { initialTwinState, type TwinState } from './twin.state';
+
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const fold = (events: readonly TwinEvent[], from: TwinState = initialTwinState) => events.reduce(evolve, from);
+
+const STUDY: RecordedRules = { version: 'v-study', position: '1', rules: DEFAULT_TWIN_RULES };
+const STRICT: RecordedRules = { version: 'v-strict', position: '1000', rules: { ...DEFAULT_TWIN_RULES, profiles: parseProfiles({ pump: { limits: { temperatureC: { max: 70 } } } }), assetClasses: { 'P-101': 'pump' } } };
+
+function reading(seq: number, temperatureC: number, over: Partial<TrustedReading> = {}): TrustedReading {
+  return { readingId: `R-${seq}`, deviceId: 'D-1', assetId: 'P-101', seq, ts: at(seq), receivedAt: at(seq), metrics: { temperatureC }, ...over };
+}
+
+/** A command as the service receives it, with the rules it decides by and the message it came in. */
+interface Step {
+  readonly kind: 'apply' | 'quarantine';
+  readonly readings?: TrustedReading[];
+  readonly items?: QuarantinedItemInput[];
+  readonly at?: string;
+  readonly rules: RecordedRules;
+}
+
+const profileOf = (rules: TwinRules): ThresholdProfile => profileFor(rules.assetClasses['P-101'] ?? 'default', rules.profiles);
+
+/**
+ * Runs steps as twin-state does and stores the events with their metadata (rules version, the
+ * message they were caused by, a quarantine's receipt time); positions after `positionBase`.
+ */
+function store(steps: readonly Step[], positionBase = 2000): AuditedEvent[] {
+  let state = initialTwinState;
+  const stored: AuditedEvent[] = [];
+  steps.forEach((step, i) => {
+    const profile = profileOf(step.rules.rules);
+    const command: TwinCommand =
+      step.kind === 'apply'
+        ? { type: 'ApplyReadings', data: { assetId: 'P-101', readings: step.readings!, profile } }
+        : { type: 'RecordQuarantine', data: { assetId: 'P-101', items: step.items!, at: step.at!, policy: step.rules.rules.policy, profile } };
+    const events = decide(command, state);
+    state = fold(events, state);
+    for (const event of events) {
+      const version = stored.length + 1;
+      stored.push({
+        eventId: `E-${version}`,
+        type: event.type,
+        streamVersion: version,
+        position: String(positionBase + version),
+        data: JSON.parse(JSON.stringify(event.data)) as unknown,
+        metadata: { causationId: `msg-${i}`, rules: { version: step.rules.version, profile: profile.name }, ...(step.kind === 'quarantine' ? { commandAt: step.at! } : {}) },
+      });
+    }
+  });
+  return stored;
+}
+
+/** Removes the event at `version` and renumbers the rest, as an insider who also recomputes the chain would. */
+function without(events: readonly AuditedEvent[], version: number): AuditedEvent[] {
+  return events.filter((e) => e.streamVersion !== version).map((e, i) => ({ ...e, streamVersion: i + 1 }));
+}
+
+const P101: Step[] = [
+  { kind: 'apply', readings: [reading(1, 45), reading(2, 82), reading(3, 85)], rules: STUDY },
+  { kind: 'apply', readings: [reading(4, 60), reading(5, 90)], rules: STUDY },
+  { kind: 'apply', readings: [reading(6, 50)], rules: STUDY },
+];
+
+describe('rederiveTwin', () => {
+  it('given an honest history, when it is re-derived, then no divergence', () => {
+    const events = store(P101);
+    const result = rederiveTwin('P-101', events, [STUDY]);
+    expect(result).toMatchObject({ ok: true, events: events.length, readings: 6, rules: [{ version: 'v-study', events: 6 }], warnings: [] });
+    expect(result.ok && result.decisions).toBe(events.filter((e) => e.type !== 'ReadingsApplied').length);
+  });
+
+  it('given a deleted AlarmCleared, when re-derived, then the missing decision is reported at its place', () => {
+    const events = store(P101);
+    const cleared = events.find((e) => e.type === 'AlarmCleared')!;
+    const result = rederiveTwin('P-101', without(events, cleared.streamVersion), [STUDY]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.divergence).toMatchObject({
+      kind: 'missing',
+      streamVersion: cleared.streamVersion,
+      derived: { type: 'AlarmCleared', data: { alarmId: 'ALM-R-2', readingId: 'R-4' } },
+      stored: { type: 'ReadingsApplied' },
+      rulesVersion: 'v-study',
+      profile: 'default',
+    });
+    expect(result.divergence.message).toMatch(/AlarmCleared ALM-R-2/);
+  });
+
+  it('given an inserted alarm, when re-derived, then the stored decision the rules do not derive is reported', () => {
+    const events = store(P101);
+    const raised = events.find((e) => e.type === 'AlarmRaised')!;
+    const forged: AuditedEvent = { ...raised, eventId: 'forged', data: { ...(raised.data as object), alarmId: 'ALM-FORGED' } };
+    // After the first alarm episode's AlarmRaised (version 3) comes the segment of R-3.
+    const doctored = [...events.slice(0, 3), forged, ...events.slice(3)].map((e, i) => ({ ...e, streamVersion: i + 1 }));
+    const result = rederiveTwin('P-101', doctored, [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 4, eventId: 'forged', stored: { type: 'AlarmRaised' }, derived: { type: 'ReadingsApplied', data: { reading: { readingId: 'R-3' } } } } });
+  });
+
+  it('given an edited decision, when re-derived, then the differing fields are named', () => {
+    const events = store(P101);
+    const doctored = events.map((e) => (e.type === 'AlarmRaised' ? { ...e, data: { ...(e.data as object), severity: 'LOW' } } : e));
+    const raised = events.find((e) => e.type === 'AlarmRaised')!;
+    const result = rederiveTwin('P-101', doctored, [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { kind: 'different', streamVersion: raised.streamVersion, differences: [{ path: 'severity', stored: 'LOW', derived: 'HIGH' }] } });
+  });
+
+  it('given an edited reading (the evidence), when re-derived, then the decision it no longer supports diverges', () => {
+    const events = store(P101);
+    // 82 °C becomes 78 °C: the alarm that followed no longer follows.
+    const doctored = events.map((e, i) =>
+      i === 0 ? { ...e, data: { assetId: 'P-101', readings: (e.data as { readings: Array<{ metrics: object }> }).readings.map((r, k) => (k === 1 ? { ...r, metrics: { temperatureC: 78 } } : r)) } } : e,
+    );
+    const result = rederiveTwin('P-101', doctored, [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 2, stored: { type: 'TwinStatusChanged' }, derived: { type: 'ReadingsApplied' } } });
+  });
+
+  it('given a decision appended after the last reading, when re-derived, then it is unexpected', () => {
+    const events = store(P101);
+    const raised = events.find((e) => e.type === 'AlarmRaised')!;
+    const result = rederiveTwin('P-101', [...events, { ...raised, eventId: 'late', streamVersion: events.length + 1 }], [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: events.length + 1, derived: null } });
+  });
+
+  it('given a rule change in the middle, when re-derived, then each event is judged by the rules recorded for it', () => {
+    // 75 °C is fine for the study rule, an alarm for the strict one configured later.
+    const steps: Step[] = [
+      { kind: 'apply', readings: [reading(1, 75)], rules: STUDY },
+      { kind: 'apply', readings: [reading(2, 75)], rules: STRICT },
+    ];
+    const events = store(steps).map((e) => ({ ...e, position: e.streamVersion === 1 ? '500' : '5000' }));
+    expect(events.map((e) => e.type)).toEqual(['ReadingsApplied', 'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised']);
+    expect(rederiveTwin('P-101', events, [STUDY, STRICT])).toMatchObject({ ok: true, rules: [{ version: 'v-study' }, { version: 'v-strict' }] });
+    // Without rule versions in the metadata (older events), the rules in force by position decide.
+    const bare = events.map((e) => ({ ...e, metadata: { causationId: e.metadata.causationId } }));
+    expect(rederiveTwin('P-101', bare, [STUDY, STRICT])).toMatchObject({ ok: true });
+    // Judged by the study rule throughout, the alarm does not follow.
+    expect(rederiveTwin('P-101', bare, [STUDY])).toMatchObject({ ok: false, divergence: { kind: 'unexpected', stored: { type: 'TwinStatusChanged' }, rulesVersion: 'v-study' } });
+  });
+
+  it('warns when an event names rules that were not in force by position, and when it names rules nobody recorded', () => {
+    const events = store([{ kind: 'apply', readings: [reading(1, 45)], rules: STUDY }]).map((e) => ({ ...e, position: '5000' }));
+    const result = rederiveTwin('P-101', events, [STUDY, STRICT]);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.stringMatching(/decided by rules v-study, but rules v-strict were recorded as in force/)]);
+    const unknown = rederiveTwin('P-101', events, []);
+    expect(unknown.warnings).toEqual([expect.stringMatching(/names rules v-study, which no RulesConfigured event records/)]);
+  });
+
+  it('re-derives quarantines by message: a sensor fault and one security alert per message', () => {
+    const policy: QuarantinePolicy = { sensorFaultAfter: 2, securityCooldownSeconds: 900 };
+    const rules: RecordedRules = { ...STUDY, rules: { ...STUDY.rules, policy } };
+    const item = (id: string, rule: string, minute: number): QuarantinedItemInput => ({ readingId: id, deviceId: 'D-1', receivedAt: at(minute), reasons: [{ rule }] });
+    const steps: Step[] = [
+      { kind: 'apply', readings: [reading(1, 45)], rules },
+      { kind: 'quarantine', items: [item('Q-1', 'range', 2), item('Q-2', 'range', 3), item('Q-3', 'signature', 3), item('Q-4', 'range', 3)], at: at(3), rules },
+      { kind: 'quarantine', items: [item('Q-5', 'signature', 4)], at: at(4), rules },
+      { kind: 'apply', readings: [reading(5, 46)], rules },
+    ];
+    const events = store(steps);
+    expect(events.map((e) => e.type)).toEqual(['ReadingsApplied', 'ReadingsQuarantined', 'SensorFaultDetected', 'TwinStatusChanged', 'ReadingsQuarantined', 'SecurityViolationDetected', 'ReadingsQuarantined', 'ReadingsApplied', 'SensorFaultCleared', 'TwinStatusChanged']);
+    expect(rederiveTwin('P-101', events, [rules])).toMatchObject({ ok: true, readings: 7 });
+    // Judged with a threshold of 5, the fault does not follow.
+    expect(rederiveTwin('P-101', events, [{ ...rules, rules: { ...rules.rules, policy: DEFAULT_QUARANTINE_POLICY } }])).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 3, stored: { type: 'SensorFaultDetected' } } });
+    const security = events.find((e) => e.type === 'SecurityViolationDetected')!;
+    expect(rederiveTwin('P-101', without(events, security.streamVersion), [rules])).toMatchObject({ ok: false, divergence: { kind: 'missing', streamVersion: security.streamVersion, derived: { type: 'SecurityViolationDetected', data: { count: 1, at: at(3) } } } });
+  });
+
+  it('leaves out events of types the twin does not decide, with a warning', () => {
+    const events = store(P101);
+    const result = rederiveTwin('P-101', [...events, { ...events[0]!, eventId: 'x', type: 'SomethingElse', streamVersion: events.length + 1 }], [STUDY]);
+    expect(result).toMatchObject({ ok: true, warnings: [expect.stringMatching(/SomethingElse/)] });
+  });
+});
+
+describe('rederiveTwin properties', () => {
+  const RULES = ['range', 'stuck', 'duplicate', 'signature', 'replay', 'json'];
+  const stepArb = fc.oneof(
+    fc.record({
+      kind: fc.constant('apply' as const),
+      readings: fc.array(
+        fc.record({ device: fc.constantFrom('D-1', 'D-2'), seqStep: fc.integer({ min: -1, max: 2 }), temperatureC: fc.integer({ min: 60, max: 100 }), pressurePsi: fc.option(fc.integer({ min: 1400, max: 1600 }), { nil: undefined }), released: fc.boolean() }),
+        { minLength: 1, maxLength: 4 },
+      ),
+    }),
+    fc.record({
+      kind: fc.constant('quarantine' as const),
+      items: fc.array(fc.record({ rules: fc.subarray(RULES, { minLength: 1 }), device: fc.constantFrom('D-1', 'D-2', null), lag: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4 }),
+    }),
+  );
+  const rulesArb = fc.record({ sensorFaultAfter: fc.integer({ min: 1, max: 4 }), securityCooldownSeconds: fc.constantFrom(0, 120, 900), maxTemperature: fc.integer({ min: 70, max: 90 }) });
+
+  /** Steps a minute apart under two rule configurations (the second from `switchAt`), with redeliveries now and then. */
+  const historyArb = fc.tuple(fc.array(stepArb, { minLength: 1, maxLength: 25 }), rulesArb, rulesArb, fc.nat(), fc.array(fc.nat(), { maxLength: 4 })).map(([raw, a, b, switchAt, redeliveries]) => {
+    const configs = [a, b].map(
+      (c, k): RecordedRules => ({
+        version: `v${k}`,
+        position: String(k * 100_000),
+        rules: { profiles: parseProfiles({ pump: { limits: { temperatureC: { max: c.maxTemperature } } } }), assetClasses: { 'P-101': 'pump' }, policy: { sensorFaultAfter: c.sensorFaultAfter, securityCooldownSeconds: c.securityCooldownSeconds } },
+      }),
+    );
+    const seqs: Record<string, number> = { 'D-1': 0, 'D-2': 0 };
+    const steps: Step[] = raw.map((step, i) => {
+      const rules = configs[i >= switchAt % (raw.length + 1) ? 1 : 0]!;
+      if (step.kind === 'apply') {
+        const readings = step.readings.map((r, k) => {
+          const seq = (seqs[r.device] = Math.max(0, (seqs[r.device] ?? 0) + r.seqStep));
+          const metrics: Record<string, number> = { temperatureC: r.temperatureC, ...(r.pressurePsi !== undefined ? { pressurePsi: r.pressurePsi } : {}) };
+          return { readingId: `R-${i}-${k}`, deviceId: r.device, assetId: 'P-101', seq, ts: at(i), receivedAt: at(i), metrics, ...(r.released ? { release: { by: 'admin', at: at(i), note: '' } } : {}) } as TrustedReading;
+        });
+        return { kind: 'apply', readings, rules };
+      }
+      return { kind: 'quarantine', items: step.items.map((it, k) => ({ readingId: `Q-${i}-${k}`, deviceId: it.device, receivedAt: at(i - it.lag), reasons: it.rules.map((rule) => ({ rule })) })), at: at(i), rules };
+    });
+    for (const n of redeliveries) steps.push(steps[n % steps.length]!);
+    return { steps, configs };
+  });
+
+  it('finds no divergence in any history decide produced, under the rules recorded for each event', () => {
+    fc.assert(
+      fc.property(historyArb, ({ steps, configs }) => {
+        const events = store(steps, 50_000);
+        const result = rederiveTwin('P-101', events, configs);
+        expect(result).toMatchObject({ ok: true, events: events.length });
+      }),
+    );
+  });
+
+  it('finds the first divergence when any one decision is deleted', () => {
+    fc.assert(
+      fc.property(historyArb, fc.nat(), ({ steps, configs }, pick) => {
+        const events = store(steps, 50_000);
+        const decisions = events.filter((e) => e.type !== 'ReadingsApplied' && e.type !== 'ReadingsQuarantined');
+        fc.pre(decisions.length > 0);
+        const deleted = decisions[pick % decisions.length]!;
+        const result = rederiveTwin('P-101', without(events, deleted.streamVersion), configs);
+        expect(result.ok).toBe(false);
+        if (!result.ok) {
+          expect(result.divergence.derived).toEqual({ type: deleted.type, data: deleted.data });
+          expect(result.divergence.streamVersion ?? events.length).toBe(deleted.streamVersion);
+        }
+      }),
+    );
+  });
+});
+
+it('the built-in rules are the study rule for every class', () => {
+  expect(DEFAULT_TWIN_RULES.profiles).toBe(DEFAULT_PROFILES);
+});

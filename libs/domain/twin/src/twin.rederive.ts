@@ -1,0 +1,285 @@
+import type { AppliedReading, QuarantinedReading, TrustedReading } from '@twinline/contracts';
+import { DEFAULT_QUARANTINE_POLICY, type QuarantinedItemInput, type QuarantinePolicy, type TwinCommand } from './twin.commands';
+import { decide } from './twin.decide';
+import { evolve } from './twin.evolve';
+import { DEFAULT_PROFILES, profileFor, type ThresholdProfile, type ThresholdProfiles } from './twin.profiles';
+import { initialTwinState, timeMs, type TwinState } from './twin.state';
+
+/**
+ * Re-derivation audit of a twin: the stored readings of an asset (applied and quarantined, in
+ * stored order) are run again through the same pure `decide`, with the rules recorded as in force
+ * for each of them, and every derived event is compared with the stored one at the same place.
+ * An honest history derives exactly what is stored; an edited one (a decision deleted, inserted or
+ * changed, even with its hash chain recomputed) diverges at the first edited event.
+ */
+
+/** The rules twin-state decides by. */
+export interface TwinRules {
+  readonly profiles: ThresholdProfiles;
+  readonly assetClasses: Readonly<Record<string, string>>;
+  readonly policy: QuarantinePolicy;
+}
+
+/** A recorded rule configuration (a `RulesConfigured` event): its version, where it was recorded, the rules. */
+export interface RecordedRules {
+  readonly version: string;
+  /** Global position of the `RulesConfigured` event (decimal string): it applies to events after it. */
+  readonly position: string;
+  readonly rules: TwinRules;
+  /** Short sha256 of each profile by asset class, if recorded. */
+  readonly profileVersions?: Readonly<Record<string, string>>;
+}
+
+/** A stored event as the audit reads it. */
+export interface AuditedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamVersion: number;
+  readonly position: string;
+  readonly data: unknown;
+  readonly metadata: {
+    readonly causationId?: string | null;
+    readonly rules?: { readonly version: string; readonly profile?: string; readonly profileVersion?: string };
+    readonly commandAt?: string;
+  };
+}
+
+/** The version named when no recorded configuration applies: the built-in rules. */
+export const DEFAULT_RULES_VERSION = 'built-in';
+
+export const DEFAULT_TWIN_RULES: TwinRules = Object.freeze({ profiles: DEFAULT_PROFILES, assetClasses: Object.freeze({}), policy: DEFAULT_QUARANTINE_POLICY });
+
+export type DivergenceKind = 'missing' | 'unexpected' | 'different';
+
+export interface Difference {
+  readonly path: string;
+  readonly stored: unknown;
+  readonly derived: unknown;
+}
+
+/** One event (a decision, or one reading of a ReadingsApplied/ReadingsQuarantined event). */
+export interface AuditItem {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface Divergence {
+  /**
+   * - `missing`: the rules derive a decision the stored history lacks (e.g. a deleted AlarmCleared);
+   * - `unexpected`: the stored history holds a decision the rules do not derive (e.g. an inserted alarm);
+   * - `different`: both hold an event here, but not the same.
+   */
+  readonly kind: DivergenceKind;
+  /** The stored event at the divergence (null when the stored history ended first). */
+  readonly streamVersion: number | null;
+  readonly eventId: string | null;
+  /** The stored and the derived event at that place (a reading of a segment stands for itself). */
+  readonly stored: AuditItem | null;
+  readonly derived: AuditItem | null;
+  readonly differences: readonly Difference[];
+  /** The rules the derivation used at that place. */
+  readonly rulesVersion: string;
+  readonly profile: string;
+  readonly message: string;
+}
+
+export interface RulesUse {
+  readonly version: string;
+  readonly events: number;
+}
+
+export type RederiveResult =
+  | { readonly ok: true; readonly events: number; readonly readings: number; readonly decisions: number; readonly rules: readonly RulesUse[]; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly events: number; readonly divergence: Divergence; readonly rules: readonly RulesUse[]; readonly warnings: readonly string[] };
+
+interface Item extends AuditItem {
+  readonly event: AuditedEvent | null;
+}
+
+const INPUT_TYPES = new Set(['ReadingsApplied', 'ReadingsQuarantined']);
+const TWIN_EVENT_TYPES = new Set(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmCleared', 'ReadingsQuarantined', 'SensorFaultDetected', 'SensorFaultCleared', 'SecurityViolationDetected']);
+
+/** Events as items: one per reading of a ReadingsApplied/ReadingsQuarantined event, one per other event. */
+function itemsOf(type: string, data: unknown, event: AuditedEvent | null): Item[] {
+  if (type === 'ReadingsApplied' || type === 'ReadingsQuarantined') {
+    const { assetId, readings } = data as { assetId: string; readings: unknown[] };
+    return readings.map((reading) => ({ type, data: { assetId, reading }, event }));
+  }
+  return [{ type, data, event }];
+}
+
+/** The value as it comes back from JSON (and jsonb): `undefined` members gone. */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+/** Where two JSON values differ (leaf paths, at most 20). */
+function differencesOf(stored: unknown, derived: unknown, path = '', out: Difference[] = []): Difference[] {
+  if (out.length >= 20) return out;
+  const bothObjects = typeof stored === 'object' && stored !== null && typeof derived === 'object' && derived !== null && Array.isArray(stored) === Array.isArray(derived);
+  if (!bothObjects) {
+    if (JSON.stringify(stored) !== JSON.stringify(derived)) out.push({ path: path || '(root)', stored, derived });
+    return out;
+  }
+  const a = stored as Record<string, unknown>;
+  const b = derived as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  for (const key of keys) differencesOf(a[key], b[key], path ? `${path}.${key}` : key, out);
+  return out;
+}
+
+function describe(item: AuditItem): string {
+  const d = item.data as { reading?: { readingId?: string }; alarmId?: string; readingId?: string; to?: string };
+  if (item.type === 'ReadingsApplied' || item.type === 'ReadingsQuarantined') return `${item.type} of reading ${d.reading?.readingId ?? '?'}`;
+  if (item.type === 'AlarmRaised' || item.type === 'AlarmCleared') return `${item.type} ${d.alarmId ?? ''} (reading ${d.readingId ?? '?'})`.replace('  ', ' ');
+  if (item.type === 'TwinStatusChanged') return `TwinStatusChanged to ${d.to ?? '?'} (reading ${d.readingId ?? '?'})`;
+  return `${item.type}${d.readingId ? ` (reading ${d.readingId})` : ''}`;
+}
+
+/** The rule configuration in force for an event: the one its metadata names, else the last recorded before it, else the built-in one. */
+export function rulesInForce(event: AuditedEvent, recorded: readonly RecordedRules[], warnings: string[] = []): RecordedRules {
+  const named = event.metadata.rules?.version;
+  const byPosition = [...recorded].filter((r) => BigInt(r.position) < BigInt(event.position)).sort((x, y) => (BigInt(x.position) < BigInt(y.position) ? -1 : 1)).pop();
+  if (named !== undefined) {
+    const found = recorded.find((r) => r.version === named);
+    if (found) {
+      if (byPosition && byPosition.version !== found.version) warnings.push(`event ${event.eventId} (version ${event.streamVersion}) was decided by rules ${found.version}, but rules ${byPosition.version} were recorded as in force before it`);
+      return found;
+    }
+    if (named !== DEFAULT_RULES_VERSION) warnings.push(`event ${event.eventId} names rules ${named}, which no RulesConfigured event records: re-derived with the rules in force by position`);
+  }
+  return byPosition ?? { version: DEFAULT_RULES_VERSION, position: '0', rules: DEFAULT_TWIN_RULES };
+}
+
+interface PlannedCommand {
+  readonly command: TwinCommand;
+  readonly rules: RecordedRules;
+  readonly profile: ThresholdProfile;
+}
+
+function trustedOf(assetId: string, r: AppliedReading): TrustedReading {
+  return { readingId: r.readingId, deviceId: r.deviceId, assetId, seq: r.seq, ts: r.ts, receivedAt: r.receivedAt as string, metrics: r.metrics, ...(r.release ? { release: r.release } : {}) };
+}
+
+function itemOf(r: QuarantinedReading): QuarantinedItemInput {
+  return { readingId: r.readingId, deviceId: r.deviceId, receivedAt: r.receivedAt, reasons: r.rules.map((rule) => ({ rule })) };
+}
+
+/**
+ * The commands behind a stored stream: each applied reading is one ApplyReadings (the twin judges
+ * readings one by one, so how they were batched does not change a decision), and the quarantined
+ * readings of one message (one causation id, no applied reading between them) one RecordQuarantine
+ * at the message's receipt time (`metadata.commandAt`; else the latest receipt time of its readings).
+ */
+function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: readonly RecordedRules[], warnings: string[]): PlannedCommand[] {
+  const planned: PlannedCommand[] = [];
+  let open: { causationId: string | null | undefined; items: QuarantinedItemInput[]; at: string; rules: RecordedRules; profile: ThresholdProfile } | null = null;
+  const closeQuarantine = () => {
+    if (open) planned.push({ command: { type: 'RecordQuarantine', data: { assetId, items: open.items, at: open.at, policy: open.rules.rules.policy, profile: open.profile } }, rules: open.rules, profile: open.profile });
+    open = null;
+  };
+  for (const event of events) {
+    if (event.type === 'ReadingsApplied') {
+      closeQuarantine();
+      const rules = rulesInForce(event, recorded, warnings);
+      const profile = profileFor(rules.rules.assetClasses[assetId] ?? 'default', rules.rules.profiles);
+      for (const reading of (event.data as { readings: AppliedReading[] }).readings) {
+        planned.push({ command: { type: 'ApplyReadings', data: { assetId, readings: [trustedOf(assetId, reading)], profile } }, rules, profile });
+      }
+    } else if (event.type === 'ReadingsQuarantined') {
+      const readings = (event.data as { readings: QuarantinedReading[] }).readings;
+      const causationId = event.metadata.causationId;
+      const current = open as { causationId: string | null | undefined; items: QuarantinedItemInput[]; at: string } | null;
+      if (current && causationId !== undefined && causationId !== null && current.causationId === causationId) {
+        current.items.push(...readings.map(itemOf));
+        continue;
+      }
+      closeQuarantine();
+      const rules = rulesInForce(event, recorded, warnings);
+      const profile = profileFor(rules.rules.assetClasses[assetId] ?? 'default', rules.rules.profiles);
+      const latest = readings.reduce((a, r) => (timeMs(r.receivedAt) > timeMs(a) ? r.receivedAt : a), readings[0]!.receivedAt);
+      open = { causationId, items: readings.map(itemOf), at: event.metadata.commandAt ?? latest, rules, profile };
+    }
+  }
+  closeQuarantine();
+  return planned;
+}
+
+/**
+ * Re-derives the decisions of one twin from its stored events (stream order) and compares them with
+ * the stored decisions. `recorded` are the rule configurations recorded in `config-twin-state`.
+ * Returns `{ ok: true }` or the first divergence: where (stream version and event id), the stored
+ * and the derived event there, the fields that differ, and the rules version it was derived with.
+ */
+export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], recorded: readonly RecordedRules[] = []): RederiveResult {
+  const warnings: string[] = [];
+  const twinEvents = events.filter((e) => {
+    if (TWIN_EVENT_TYPES.has(e.type)) return true;
+    warnings.push(`event ${e.eventId} (version ${e.streamVersion}) has type ${e.type}, which the twin does not decide: left out`);
+    return false;
+  });
+  const stored = twinEvents.flatMap((e) => itemsOf(e.type, plain(e.data), e));
+  const commands = commandsOf(assetId, twinEvents, recorded, warnings);
+  const uses = new Map<string, number>();
+
+  let state: TwinState = initialTwinState;
+  let index = 0;
+  let readings = 0;
+  let decisions = 0;
+  const result = (divergence: Divergence): RederiveResult => ({ ok: false, events: twinEvents.length, divergence, rules: [...uses].map(([version, n]) => ({ version, events: n })), warnings });
+
+  for (const { command, rules, profile } of commands) {
+    uses.set(rules.version, (uses.get(rules.version) ?? 0) + 1);
+    const derived = decide(command, state);
+    state = derived.reduce(evolve, state);
+    for (const event of derived) {
+      for (const d of itemsOf(event.type, plain(event.data), null)) {
+        const s = stored[index];
+        const divergence = compare(s, d, rules, profile);
+        if (divergence) return result(divergence);
+        index += 1;
+        if (INPUT_TYPES.has(d.type)) readings += 1;
+        else decisions += 1;
+      }
+    }
+  }
+  const extra = stored[index];
+  if (extra) {
+    const rules = rulesInForce(extra.event!, recorded);
+    return result({
+      kind: 'unexpected',
+      streamVersion: extra.event!.streamVersion,
+      eventId: extra.event!.eventId,
+      stored: { type: extra.type, data: extra.data },
+      derived: null,
+      differences: [],
+      rulesVersion: rules.version,
+      profile: profileFor(rules.rules.assetClasses[assetId] ?? 'default', rules.rules.profiles).name,
+      message: `version ${extra.event!.streamVersion}: the stored history holds ${describe(extra)}, which the rules do not derive from the stored readings`,
+    });
+  }
+  return { ok: true, events: twinEvents.length, readings, decisions, rules: [...uses].map(([version, n]) => ({ version, events: n })), warnings };
+}
+
+function compare(s: Item | undefined, d: Item, rules: RecordedRules, profile: ThresholdProfile): Divergence | null {
+  const base = { rulesVersion: rules.version, profile: profile.name, derived: { type: d.type, data: d.data } };
+  if (s === undefined) {
+    return { ...base, kind: 'missing', streamVersion: null, eventId: null, stored: null, differences: [], message: `after the last stored event, the rules derive ${describe(d)}, which the stored history lacks` };
+  }
+  const at = { streamVersion: s.event!.streamVersion, eventId: s.event!.eventId, stored: { type: s.type, data: s.data } };
+  if (s.type === d.type) {
+    const differences = differencesOf(s.data, d.data);
+    if (differences.length === 0) return null;
+    return { ...base, ...at, kind: 'different', differences, message: `version ${s.event!.streamVersion}: stored ${describe(s)} differs from the derived one in ${differences.map((x) => x.path).join(', ')}` };
+  }
+  const derivedIsDecision = !INPUT_TYPES.has(d.type);
+  const storedIsDecision = !INPUT_TYPES.has(s.type);
+  const kind: DivergenceKind = derivedIsDecision && !storedIsDecision ? 'missing' : !derivedIsDecision && storedIsDecision ? 'unexpected' : 'different';
+  const message =
+    kind === 'missing'
+      ? `version ${s.event!.streamVersion}: the rules derive ${describe(d)} here, but the stored history has ${describe(s)}: a decision is missing`
+      : kind === 'unexpected'
+        ? `version ${s.event!.streamVersion}: the stored history holds ${describe(s)}, which the rules do not derive (they continue with ${describe(d)})`
+        : `version ${s.event!.streamVersion}: the stored history holds ${describe(s)} where the rules derive ${describe(d)}`;
+  return { ...base, ...at, kind, differences: [], message };
+}

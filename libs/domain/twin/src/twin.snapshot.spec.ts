@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import type { TrustedReading, TwinEvent } from '@twinline/contracts';
+import { DEFAULT_QUARANTINE_POLICY, type TwinCommand } from './twin.commands';
+import { decide } from './twin.decide';
+import { evolve } from './twin.evolve';
+import { DEFAULT_PROFILES, type ThresholdProfile } from './twin.profiles';
+import { initialTwinState, TWIN_STATE_VERSION, type TwinState } from './twin.state';
+
+const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const fold = (events: readonly TwinEvent[], from: TwinState = initialTwinState) => events.reduce(evolve, from);
+/** What a snapshot stores and gives back: the state through JSON (as in a jsonb column). */
+const throughJson = (state: TwinState): TwinState => JSON.parse(JSON.stringify(state)) as TwinState;
+
+/** One step of a generated history: readings to apply or to record as quarantined. */
+const step = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('apply' as const),
+      readings: fc.array(
+        fc.record({
+          device: fc.constantFrom('D-1', 'D-2'),
+          seqStep: fc.integer({ min: -2, max: 3 }), // repeats and late readings too
+          minutes: fc.integer({ min: -30, max: 60 }),
+          temperatureC: fc.oneof(fc.integer({ min: 20, max: 79 }), fc.integer({ min: 80, max: 120 })),
+          pressurePsi: fc.option(fc.double({ min: 500, max: 2000, noNaN: true }), { nil: undefined }),
+        }),
+        { minLength: 1, maxLength: 5 },
+      ),
+      release: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('quarantine' as const),
+      items: fc.array(fc.record({ rule: fc.constantFrom('range', 'json', 'duplicate', 'signature', 'device', 'stale'), device: fc.option(fc.constantFrom('D-1', 'D-9'), { nil: null }) }), { minLength: 1, maxLength: 8 }),
+    }),
+  },
+);
+
+/** Decides a generated history with the real twin: the events a twin stream would hold. */
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function history(steps: readonly Step[]): TwinEvent[] {
+  let state = initialTwinState;
+  const events: TwinEvent[] = [];
+  const seq: Record<string, number> = { 'D-1': 0, 'D-2': 0 };
+  let minute = 0;
+  let n = 0;
+  for (const s of steps) {
+    minute += 10;
+    const at = (m: number) => new Date(T0 + (minute + m) * 60_000).toISOString();
+    let command: TwinCommand;
+    if (s.kind === 'apply') {
+      const readings = s.readings.map((r, i): TrustedReading => {
+        seq[r.device] = Math.max(0, seq[r.device]! + r.seqStep);
+        const metrics: Record<string, number> = { temperatureC: r.temperatureC };
+        if (r.pressurePsi !== undefined) metrics['pressurePsi'] = r.pressurePsi;
+        return {
+          readingId: `R-${++n}`,
+          deviceId: r.device,
+          assetId: 'P-1',
+          seq: seq[r.device]!,
+          ts: at(r.minutes),
+          receivedAt: at(i),
+          metrics,
+          ...(s.release && i === 0 ? { release: { at: at(i), by: 'user:admin', note: 'reviewed' } } : {}),
+        };
+      });
+      command = { type: 'ApplyReadings', data: { assetId: 'P-1', readings, profile: pump } };
+    } else {
+      const items = s.items.map((item, i) => ({ readingId: `Q-${++n}`, deviceId: item.device, receivedAt: at(i), reasons: [{ rule: item.rule }] }));
+      command = { type: 'RecordQuarantine', data: { assetId: 'P-1', items, at: at(items.length), policy: DEFAULT_QUARANTINE_POLICY, profile: pump } };
+    }
+    const decided = decide(command, state);
+    state = fold(decided, state);
+    events.push(...decided);
+  }
+  return events;
+}
+
+describe('twin snapshots', () => {
+  it('state from a snapshot (at any version, through JSON) plus the tail equals the state from a full replay', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (steps, where) => {
+        const events = history(steps);
+        const at = Math.floor(where * events.length);
+        const snapshot = throughJson(fold(events.slice(0, at)));
+        expect(fold(events.slice(at), snapshot)).toEqual(fold(events));
+        // And the snapshot of the full replay is the full replay.
+        expect(throughJson(fold(events))).toEqual(fold(events));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('snapshots taken every N events, each from the previous snapshot plus its tail, end where a full replay ends', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 10 }), (steps, every) => {
+        const events = history(steps);
+        let snapshot = initialTwinState;
+        let version = 0;
+        while (events.length - version >= every) {
+          snapshot = throughJson(fold(events.slice(version, version + every), snapshot));
+          version += every;
+        }
+        expect(fold(events.slice(version), snapshot)).toEqual(fold(events));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  /**
+   * The shape of each TWIN_STATE_VERSION, as field paths of the initial state. A changed TwinState
+   * fails here: give it a new version (and add its shape) so that stored snapshots of the old shape
+   * are ignored instead of loaded into the new one.
+   */
+  it('pins the state shape of TWIN_STATE_VERSION', () => {
+    const SHAPES: Record<number, string> = {
+      1: 'activeAlarm,alarmsRaised,assetId,label,lastAppliedReceivedAt,lastReadingTs,lastSecurityViolation,lastSeqByDevice,metrics,profile,readingsApplied,readingsQuarantined,recentQuarantined.evictedUpTo,recentQuarantined.ids,recentReleased.evictedUpTo,recentReleased.ids,sensorFault,status,violationRulesSinceApplied,violationsSinceApplied',
+    };
+    const paths = (value: unknown, prefix = ''): string[] =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 ? Object.keys(value).flatMap((k) => paths((value as Record<string, unknown>)[k], `${prefix}${k}.`)) : [prefix.slice(0, -1)];
+    expect(paths(initialTwinState).sort().join(',')).toBe(SHAPES[TWIN_STATE_VERSION]);
+  });
+});
