@@ -1,7 +1,6 @@
-import type { EventMetadata } from '@twinline/contracts';
 import type { Pool, PoolClient } from 'pg';
 import { ChainWalker, headsDigest, sortHeads, type ChainAudit, type StoreVerification, type StreamHeadEntry, type StreamHeads, type VerifyOptions } from './chain-audit';
-import type { StoredEvent } from './event-store';
+import { toStoredEvent, type EventRow } from './postgres-event-store';
 import { assertLimit } from './positions';
 import { quoteIdent } from './sql';
 
@@ -114,20 +113,6 @@ interface HeadRow {
 
 const toHead = (row: HeadRow): StreamHeadEntry => ({ streamId: row.stream_id, version: row.version, hash: row.last_hash });
 
-interface EventRow {
-  position: string;
-  stream_id: string;
-  stream_version: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  occurred_at: Date;
-  recorded_at: Date;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-  prev_hash: string;
-  hash: string;
-}
 
 /** An event with its stream's recorded head (null: the stream has no `streams` row). */
 interface PageRow extends EventRow {
@@ -135,22 +120,6 @@ interface PageRow extends EventRow {
   head_hash: string | null;
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    occurredAt: row.occurred_at.toISOString(),
-    data: row.data,
-    metadata: row.metadata,
-    streamId: row.stream_id,
-    streamVersion: row.stream_version,
-    position: row.position,
-    recordedAt: row.recorded_at.toISOString(),
-    hash: row.hash,
-    prevHash: row.prev_hash,
-  };
-}
 
 function statements(schema: string) {
   const events = `${schema}."events"`;

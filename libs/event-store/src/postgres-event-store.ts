@@ -226,7 +226,8 @@ function assertTransactionIsYounger(rows: readonly HeadRow[], plan: AppendPlan, 
   }
 }
 
-interface EventRow {
+/** An `events` row as `pg` returns it. */
+export interface EventRow {
   position: string;
   stream_id: string;
   stream_version: number;
@@ -241,7 +242,7 @@ interface EventRow {
   hash: string;
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     eventId: row.event_id,
     type: row.type,
