@@ -12,3 +12,4 @@ export * from './validation';
 export * from './signing';
 export * from './registry';
 export * from './roles';
+export * from './webhook-signature';

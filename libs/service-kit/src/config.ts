@@ -34,9 +34,9 @@ const url = (protocols: string[]) =>
 export const AUTH_SECRET_MIN_LENGTH = 32;
 
 /** Variables that may be given as `<NAME>_FILE` instead: a file holding the value (Docker and Kubernetes secrets). */
-const FILE_VARIABLES = ['AUTH_SECRET'] as const;
+const FILE_VARIABLES = ['AUTH_SECRET', 'NOTIFY_WEBHOOK_SECRET'] as const;
 /** Variables whose value never appears in a message. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['AUTH_SECRET']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['AUTH_SECRET', 'NOTIFY_WEBHOOK_SECRET', 'NOTIFY_SMTP_URL']);
 
 /** Environment every service reads. */
 export const baseEnvSchema = z.object({

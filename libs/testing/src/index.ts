@@ -3,3 +3,4 @@ export * from './wait';
 export * from './given-when-then';
 export * from './net';
 export * from './event-fixtures';
+export * from './smtp';

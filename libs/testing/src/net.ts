@@ -17,23 +17,28 @@ export interface ReceivedRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
+  /** The JSON body parsed; the text when it is not JSON. */
   readonly body: unknown;
+  /** The body exactly as received (what a signature covers). */
+  readonly raw: string;
 }
 
 /** An HTTP server that records every request (a webhook receiver for tests). */
 export async function startRecordingServer(respond: (req: ReceivedRequest) => number = () => 204): Promise<{ url: string; received: ReceivedRequest[]; close(): Promise<void>; server: Server }> {
   const received: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // Decoded once at the end: a character split across chunks stays whole.
+      const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown = text;
       try {
         body = JSON.parse(text);
       } catch {
         /* keep text */
       }
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, raw: text };
       received.push(entry);
       res.writeHead(respond(entry)).end();
     });

@@ -24,7 +24,21 @@ export interface DeliveryRow extends NewDelivery {
   createdAt: string;
   deliveredAt: string | null;
   position: string;
+  /** Who sent this dead letter back to PENDING last (`user:<sub>`), and when; null if never. */
+  retriedBy: string | null;
+  retriedAt: string | null;
+  /** Attempts made before the last admin retry: the retry policy counts afresh from there. */
+  retryBaseAttempts: number;
 }
+
+/** An admin's retry of a dead letter, after attempt number `afterAttempt`. */
+export interface RetryRow {
+  afterAttempt: number;
+  by: string;
+  at: string;
+}
+
+export type RetryResult = { kind: 'retried'; delivery: DeliveryRow } | { kind: 'not-found' } | { kind: 'not-dead'; status: DeliveryStatus };
 
 export interface AttemptRow {
   attempt: number;
@@ -53,6 +67,9 @@ function toRow(r: Record<string, unknown>): DeliveryRow {
     createdAt: new Date(r.created_at as string).toISOString(),
     deliveredAt: r.delivered_at ? new Date(r.delivered_at as string).toISOString() : null,
     position: String(r.position),
+    retriedBy: (r.retried_by as string | null) ?? null,
+    retriedAt: r.retried_at ? new Date(r.retried_at as string).toISOString() : null,
+    retryBaseAttempts: Number(r.retry_base_attempts ?? 0),
   };
 }
 
@@ -121,18 +138,46 @@ export class DeliveryStore {
     return new Map(r.rows.map((row) => [row.status, row.count]));
   }
 
-  async list(filter: { status?: string; kind?: string; assetId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[] }>> {
+  async list(filter: { status?: string; kind?: string; assetId?: string; deliveryId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[]; retries: RetryRow[] }>> {
     const params: unknown[] = [filter.after ?? '0', filter.limit];
     const where = ['d.position > $1'];
     if (filter.status) where.push(`d.status = $${params.push(filter.status)}`);
     if (filter.kind) where.push(`d.kind = $${params.push(filter.kind)}`);
     if (filter.assetId) where.push(`d.asset_id = $${params.push(filter.assetId)}`);
+    if (filter.deliveryId) where.push(`d.delivery_id = $${params.push(filter.deliveryId)}`);
     const r = await this.pool.query(
       `SELECT d.*, COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'at', a.at, 'ok', a.ok, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.attempt)
-         FROM ${this.s}.delivery_attempts a WHERE a.delivery_id = d.delivery_id), '[]'::jsonb) AS attempt_log
+         FROM ${this.s}.delivery_attempts a WHERE a.delivery_id = d.delivery_id), '[]'::jsonb) AS attempt_log,
+         COALESCE((SELECT jsonb_agg(jsonb_build_object('afterAttempt', x.after_attempt, 'by', x.by, 'at', x.at) ORDER BY x.after_attempt)
+         FROM ${this.s}.delivery_retries x WHERE x.delivery_id = d.delivery_id), '[]'::jsonb) AS retries
        FROM ${this.s}.deliveries d WHERE ${where.join(' AND ')} ORDER BY d.position LIMIT $2`,
       params,
     );
-    return r.rows.map((row) => ({ ...toRow(row), attemptLog: row.attempt_log as AttemptRow[] }));
+    return r.rows.map((row) => ({ ...toRow(row), attemptLog: row.attempt_log as AttemptRow[], retries: row.retries as RetryRow[] }));
+  }
+
+  /** One delivery with its attempts and retries; undefined when there is none. */
+  async get(deliveryId: string): Promise<(DeliveryRow & { attemptLog: AttemptRow[]; retries: RetryRow[] }) | undefined> {
+    return (await this.list({ deliveryId, limit: 1 }))[0];
+  }
+
+  /**
+   * Sends a dead letter (status DEAD) back to PENDING, due now, recording who retried it; attempts
+   * keep their numbers and the retry policy counts afresh. Anything else is left alone.
+   */
+  async retry(deliveryId: string, by: string): Promise<RetryResult> {
+    return withTransaction(this.pool, async (client) => {
+      const found = await client.query<{ status: DeliveryStatus; attempts: number }>(`SELECT status, attempts FROM ${this.s}.deliveries WHERE delivery_id = $1 FOR UPDATE`, [deliveryId]);
+      const current = found.rows[0];
+      if (!current) return { kind: 'not-found' } as const;
+      if (current.status !== 'DEAD') return { kind: 'not-dead', status: current.status } as const;
+      await client.query(`INSERT INTO ${this.s}.delivery_retries (delivery_id, after_attempt, by) VALUES ($1, $2, $3)`, [deliveryId, current.attempts, by]);
+      const updated = await client.query(
+        `UPDATE ${this.s}.deliveries SET status = 'PENDING', next_attempt_at = now(), lease_until = NULL, retried_by = $2, retried_at = now(), retry_base_attempts = attempts
+         WHERE delivery_id = $1 RETURNING *`,
+        [deliveryId, by],
+      );
+      return { kind: 'retried', delivery: toRow(updated.rows[0]!) } as const;
+    });
   }
 }

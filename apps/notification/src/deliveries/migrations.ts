@@ -51,3 +51,26 @@ export class DeliveriesTraceparent1732560000400 implements MigrationInterface {
     await q.query(`ALTER TABLE ${migrationSchema(q)}.deliveries DROP COLUMN IF EXISTS traceparent`);
   }
 }
+
+/**
+ * Dead letters an admin can retry: who retried last and when, the attempt count at that retry (the
+ * retry policy counts afresh from there), and every retry in `delivery_retries`.
+ */
+export class DeliveriesRetry1732560000500 implements MigrationInterface {
+  name = 'DeliveriesRetry1732560000500';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`ALTER TABLE ${s}.deliveries ADD COLUMN IF NOT EXISTS retried_by text, ADD COLUMN IF NOT EXISTS retried_at timestamptz, ADD COLUMN IF NOT EXISTS retry_base_attempts integer NOT NULL DEFAULT 0`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.delivery_retries (
+      delivery_id text NOT NULL REFERENCES ${s}.deliveries (delivery_id),
+      after_attempt integer NOT NULL,
+      by text NOT NULL,
+      at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (delivery_id, after_attempt))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`DROP TABLE IF EXISTS ${s}.delivery_retries`);
+    await q.query(`ALTER TABLE ${s}.deliveries DROP COLUMN IF EXISTS retried_by, DROP COLUMN IF EXISTS retried_at, DROP COLUMN IF EXISTS retry_base_attempts`);
+  }
+}

@@ -1,5 +1,7 @@
+import { createTransport } from 'nodemailer';
+import { verifyWebhookSignature } from '@twinline/contracts';
 import type { Logger } from '@twinline/observability';
-import { freePort, startRecordingServer, waitFor } from '@twinline/testing';
+import { freePort, startRecordingServer, startSmtpServer, waitFor } from '@twinline/testing';
 import type { DeliveryRow, DeliveryStatus, DeliveryStore } from '../deliveries/delivery-store';
 import { Dispatcher, type DispatcherOptions } from './dispatcher';
 
@@ -53,11 +55,11 @@ class FakeDeliveryStore implements Pick<DeliveryStore, 'claimDue' | 'recordAttem
   }
 }
 
-function row(deliveryId: string, target: string): DeliveryRow {
+function row(deliveryId: string, target: string, channel = 'webhook'): DeliveryRow {
   return {
     deliveryId,
     eventId: `${deliveryId}-event`,
-    channel: 'webhook',
+    channel,
     kind: 'alarm.raised',
     assetId: 'P-101',
     subject: '[HIGH] P-101: Temperature 82 °C > 80 °C',
@@ -70,6 +72,9 @@ function row(deliveryId: string, target: string): DeliveryRow {
     createdAt: new Date().toISOString(),
     deliveredAt: null,
     position: '1',
+    retriedBy: null,
+    retriedAt: null,
+    retryBaseAttempts: 0,
   };
 }
 
@@ -237,5 +242,122 @@ describe('Dispatcher', () => {
     dispatcher.wake();
     expect(store.claims).toHaveLength(1);
     expect(store.statusOf('D-9')).toBe('PENDING');
+  });
+  it('signs every webhook body when a secret is configured: X-Twinline-Signature verifies against the raw body', async () => {
+    const secret = 'whsec_0123456789abcdef0123456789abcdef';
+    let calls = 0;
+    const server = await receiver(() => (++calls === 1 ? 503 : 204));
+    const store = new FakeDeliveryStore();
+    store.add(row('D-10', server.url));
+    start(store, { webhookSecret: secret });
+
+    await settled(store, 'D-10', 'DELIVERED');
+    expect(server.received).toHaveLength(2);
+    for (const request of server.received) {
+      const header = request.headers['x-twinline-signature'] as string;
+      expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifyWebhookSignature(header, request.raw, secret, new Date())).toEqual({ ok: true, t: expect.any(Number) });
+      expect(verifyWebhookSignature(header, request.raw, `${secret}-other`, new Date())).toMatchObject({ ok: false, reason: 'mismatch' });
+    }
+  });
+
+  it('sends no signature header without a secret', async () => {
+    const server = await receiver(() => 204);
+    const store = new FakeDeliveryStore();
+    store.add(row('D-11', server.url));
+    start(store);
+    await settled(store, 'D-11', 'DELIVERED');
+    expect(server.received[0]!.headers).not.toHaveProperty('x-twinline-signature');
+  });
+
+  it('after an admin retry of a dead letter, numbers attempts on and gives the policy a fresh budget', async () => {
+    const server = await receiver(() => 500);
+    const store = new FakeDeliveryStore();
+    // Three attempts made, dead, then retried by an admin: with maxAttempts 3 it may fail twice more before it is dead again.
+    store.add({ ...row('D-12', server.url), attempts: 3, retryBaseAttempts: 3, retriedBy: 'user:admin', retriedAt: new Date().toISOString() });
+    start(store);
+
+    await settled(store, 'D-12', 'DEAD');
+    expect(store.attemptsOf('D-12').map((r) => [r.attempt.attempt, r.next.status])).toEqual([
+      [4, 'PENDING'],
+      [5, 'PENDING'],
+      [6, 'DEAD'],
+    ]);
+    expect(server.received.map((r) => r.headers['x-twinline-attempt'])).toEqual(['4', '5', '6']);
+  });
+
+  describe('e-mail over SMTP (a real SMTP server)', () => {
+    async function smtp(respond?: Parameters<typeof startSmtpServer>[0]) {
+      const server = await startSmtpServer(respond);
+      cleanups.push(() => server.close());
+      const transport = createTransport({ url: server.url, connectionTimeout: 2000, greetingTimeout: 2000, socketTimeout: 2000 });
+      cleanups.push(async () => transport.close());
+      return { server, email: { transport, from: 'twinline@example.com' } };
+    }
+
+    it('mails the notification to every recipient: subject, plain text with its fields, the JSON attached', async () => {
+      const { server, email } = await smtp();
+      const store = new FakeDeliveryStore();
+      store.add(row('D-20', 'ops@example.com, planner@example.com', 'email'));
+      start(store, { email });
+
+      await settled(store, 'D-20', 'DELIVERED');
+      expect(store.attemptsOf('D-20').map((r) => [r.attempt.attempt, r.attempt.ok, r.attempt.statusCode, r.attempt.error, r.next.status])).toEqual([[1, true, 250, null, 'DELIVERED']]);
+      expect(server.received).toHaveLength(1);
+      const [{ envelope, mail }] = server.received as [(typeof server.received)[number]];
+      expect(envelope).toEqual({ from: 'twinline@example.com', to: ['ops@example.com', 'planner@example.com'] });
+      expect(mail.subject).toBe('[HIGH] P-101: Temperature 82 °C > 80 °C');
+      expect(mail.from?.text).toBe('twinline@example.com');
+      expect(mail.headers.get('x-twinline-delivery-id')).toBe('D-20');
+      expect(mail.headers.get('x-twinline-attempt')).toBe('1');
+      expect(mail.text).toContain('[HIGH] P-101: Temperature 82 °C > 80 °C');
+      expect(mail.text).toContain('alarmId: ALM-R-4');
+      expect(mail.text).toContain('severity: HIGH');
+      expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['notification.json', 'application/json']]);
+      expect(JSON.parse(mail.attachments[0]!.content.toString('utf8'))).toEqual({
+        deliveryId: 'D-20',
+        kind: 'alarm.raised',
+        subject: '[HIGH] P-101: Temperature 82 °C > 80 °C',
+        eventId: 'D-20-event',
+        eventType: 'AlarmRaised',
+        assetId: 'P-101',
+        alarmId: 'ALM-R-4',
+        severity: 'HIGH',
+      });
+    });
+
+    it('retries a message the server refuses (even a 5xx reply: SMTP codes are not HTTP statuses), logging the SMTP reply', async () => {
+      let refusals = 0;
+      const { server, email } = await smtp(() => (++refusals <= 2 ? { code: refusals === 1 ? 451 : 554, message: 'mailbox busy' } : undefined));
+      const store = new FakeDeliveryStore();
+      store.add(row('D-21', 'ops@example.com', 'email'));
+      start(store, { email });
+
+      await settled(store, 'D-21', 'DELIVERED');
+      const attempts = store.attemptsOf('D-21');
+      expect(attempts.map((r) => [r.attempt.attempt, r.attempt.ok, r.attempt.statusCode, r.next.status])).toEqual([
+        [1, false, 451, 'PENDING'],
+        [2, false, 554, 'PENDING'],
+        [3, true, 250, 'DELIVERED'],
+      ]);
+      expect(attempts[0]!.attempt.error).toMatch(/^SMTP .*451.*mailbox busy/);
+      expect(server.received.map((m) => m.mail.headers.get('x-twinline-attempt'))).toEqual(['3']);
+    });
+
+    it('ends in a dead letter when no SMTP server answers', async () => {
+      const port = await freePort();
+      const transport = createTransport({ url: `smtp://127.0.0.1:${port}`, connectionTimeout: 2000 });
+      cleanups.push(async () => transport.close());
+      const store = new FakeDeliveryStore();
+      store.add(row('D-22', 'ops@example.com', 'email'));
+      const { log } = start(store, { email: { transport, from: 'twinline@example.com' }, policy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+
+      await settled(store, 'D-22', 'DEAD');
+      expect(store.attemptsOf('D-22').map((r) => [r.attempt.attempt, r.attempt.ok, r.attempt.statusCode, r.next.status])).toEqual([
+        [1, false, null, 'PENDING'],
+        [2, false, null, 'DEAD'],
+      ]);
+      expect(log.warnings).toContainEqual({ msg: 'delivery gave up: dead letter', fields: { deliveryId: 'D-22', attempts: 2, error: expect.stringMatching(/^SMTP .*ECONNREFUSED/) } });
+    });
   });
 });

@@ -135,6 +135,20 @@ describe('recordNotifications', () => {
     ]);
   });
 
+  it('records a second, e-mail delivery per notification when e-mail is configured, once per event and channel', async () => {
+    const withEmail = (batch: Delivery<PublishedEvent>[]) => recordNotifications(batch, { store: store as unknown as DeliveryStore, webhookUrl: WEBHOOK, email: { to: ['ops@example.com', 'planner@example.com'] } });
+    expect(await withEmail([alarmRaised, others[0]!])).toBe(2);
+    const [webhook, email] = store.calls[0]!;
+    expect(email).toEqual({ ...webhook, deliveryId: 'asset-P-101:3:email', channel: 'email', target: 'ops@example.com, planner@example.com', status: 'PENDING' });
+    expect(await withEmail([alarmRaised])).toBe(0);
+    // E-mail goes out even where no webhook is configured.
+    expect(await recordNotifications([workOrderOpened], { store: store as unknown as DeliveryStore, webhookUrl: undefined, email: { to: ['ops@example.com'] } })).toBe(2);
+    expect(store.calls[2]!.map((d) => [d.deliveryId, d.channel, d.target, d.status])).toEqual([
+      ['workorders-P-101:1:webhook', 'webhook', null, 'UNROUTED'],
+      ['workorders-P-101:1:email', 'email', 'ops@example.com', 'PENDING'],
+    ]);
+  });
+
   it('records nothing for a batch of events that call for no notification', async () => {
     expect(await record(others, WEBHOOK)).toBe(0);
     expect(store.calls.flat()).toEqual([]);

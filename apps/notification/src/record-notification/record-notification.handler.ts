@@ -8,26 +8,28 @@ export const parsePublishedEvent = messageParser((body): PublishedEvent => parse
 
 /**
  * Turns notifiable events (alarms, security violations, sensor faults, work orders) into delivery
- * records (the pure notification policy decides what to say). One record per event and channel: a
- * redelivered event records nothing new, so it is never notified twice. Sending happens in the dispatcher, with retries.
+ * records (the pure notification policy decides what to say): one for the webhook (UNROUTED without
+ * one), and one for e-mail when it is configured. One record per event and channel: a redelivered
+ * event records nothing new, so it is never notified twice. Sending happens in the dispatcher, with retries.
  */
-export async function recordNotifications(batch: readonly Delivery<PublishedEvent>[], deps: { store: DeliveryStore; webhookUrl: string | undefined }): Promise<number> {
+export async function recordNotifications(
+  batch: readonly Delivery<PublishedEvent>[],
+  deps: { store: DeliveryStore; webhookUrl: string | undefined; email?: { readonly to: readonly string[] } | undefined },
+): Promise<number> {
   const deliveries: NewDelivery[] = [];
   for (const { data: event, traceContext } of batch) {
     const n = notificationFor({ type: event.type, eventId: event.eventId, assetId: event.assetId, data: event.data });
     if (!n) continue;
-    deliveries.push({
-      deliveryId: `${event.eventId}:webhook`,
+    const common = {
       eventId: event.eventId,
-      channel: 'webhook',
       kind: n.kind,
       assetId: event.assetId,
       subject: n.subject,
       body: { ...n.body, eventId: event.eventId, assetId: event.assetId, occurredAt: event.occurredAt, correlationId: event.correlationId },
-      target: deps.webhookUrl ?? null,
-      status: deps.webhookUrl ? 'PENDING' : 'UNROUTED',
       traceparent: traceparentOf(traceContext) ?? null,
-    });
+    };
+    deliveries.push({ ...common, deliveryId: `${event.eventId}:webhook`, channel: 'webhook', target: deps.webhookUrl ?? null, status: deps.webhookUrl ? 'PENDING' : 'UNROUTED' });
+    if (deps.email) deliveries.push({ ...common, deliveryId: `${event.eventId}:email`, channel: 'email', target: deps.email.to.join(', '), status: 'PENDING' });
   }
   return deps.store.record(deliveries);
 }

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@twinline/service-kit';
+import { emailChannelOf, loadNotificationConfig } from './config';
+
+const AUTH = { AUTH_SECRET: 'a'.repeat(32) };
+const WEBHOOK_SECRET = 'whsec_0123456789abcdef0123456789abcdef';
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadNotificationConfig({ ...AUTH, ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('notification config: webhook secret', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'notify-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('given neither, then webhooks go unsigned', () => {
+    expect(loadNotificationConfig(AUTH).NOTIFY_WEBHOOK_SECRET).toBeUndefined();
+  });
+
+  it('given NOTIFY_WEBHOOK_SECRET or NOTIFY_WEBHOOK_SECRET_FILE, then the secret (the file trimmed)', () => {
+    expect(loadNotificationConfig({ ...AUTH, NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET }).NOTIFY_WEBHOOK_SECRET).toBe(WEBHOOK_SECRET);
+    const file = join(dir, 'secret');
+    writeFileSync(file, `${WEBHOOK_SECRET}\n`);
+    expect(loadNotificationConfig({ ...AUTH, NOTIFY_WEBHOOK_SECRET_FILE: file }).NOTIFY_WEBHOOK_SECRET).toBe(WEBHOOK_SECRET);
+  });
+
+  it('given a short secret, then it stops giving the length, never the value', () => {
+    const problems = problemsOf({ NOTIFY_WEBHOOK_SECRET: 'short-secret' });
+    expect(problems).toEqual(['NOTIFY_WEBHOOK_SECRET: must be at least 32 characters (got 12 characters)']);
+    expect(problems.join()).not.toContain('short-secret');
+  });
+
+  it('given both, then it stops: one or the other', () => {
+    const file = join(dir, 'both');
+    writeFileSync(file, WEBHOOK_SECRET);
+    expect(problemsOf({ NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET, NOTIFY_WEBHOOK_SECRET_FILE: file })).toEqual(['NOTIFY_WEBHOOK_SECRET_FILE: set NOTIFY_WEBHOOK_SECRET or NOTIFY_WEBHOOK_SECRET_FILE, not both']);
+  });
+});
+
+describe('notification config: e-mail', () => {
+  const EMAIL = { NOTIFY_SMTP_URL: 'smtp://mailer:s3cret@mail.example.com:587', NOTIFY_EMAIL_FROM: 'twinline@example.com', NOTIFY_EMAIL_TO: 'ops@example.com, planner@example.com' };
+
+  it('given none of the three, then no e-mail channel', () => {
+    expect(emailChannelOf(loadNotificationConfig(AUTH))).toBeUndefined();
+  });
+
+  it('given all three, then the channel with the recipients split at commas', () => {
+    expect(emailChannelOf(loadNotificationConfig({ ...AUTH, ...EMAIL }))).toEqual({ smtpUrl: EMAIL.NOTIFY_SMTP_URL, from: 'twinline@example.com', to: ['ops@example.com', 'planner@example.com'] });
+  });
+
+  it('given only some of them, then it names the missing ones', () => {
+    expect(problemsOf({ NOTIFY_SMTP_URL: EMAIL.NOTIFY_SMTP_URL })).toEqual([
+      'NOTIFY_EMAIL_FROM: required when e-mail is configured: set NOTIFY_SMTP_URL, NOTIFY_EMAIL_FROM and NOTIFY_EMAIL_TO together (got null)',
+      'NOTIFY_EMAIL_TO: required when e-mail is configured: set NOTIFY_SMTP_URL, NOTIFY_EMAIL_FROM and NOTIFY_EMAIL_TO together (got null)',
+    ]);
+  });
+
+  it('given a URL that is not smtp(s), then it stops without printing it (it may hold a password)', () => {
+    const problems = problemsOf({ ...EMAIL, NOTIFY_SMTP_URL: 'http://mailer:s3cret@mail.example.com' });
+    expect(problems).toEqual([expect.stringMatching(/^NOTIFY_SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL \(got \d+ characters\)$/)]);
+    expect(problems.join()).not.toContain('s3cret');
+  });
+
+  it('given a recipient that is not an address, then it names NOTIFY_EMAIL_TO', () => {
+    expect(problemsOf({ ...EMAIL, NOTIFY_EMAIL_TO: 'ops@example.com,nobody' })).toEqual([expect.stringMatching(/^NOTIFY_EMAIL_TO\.1: must be an e-mail address/)]);
+    expect(problemsOf({ ...EMAIL, NOTIFY_EMAIL_TO: ' , ' })).toEqual([expect.stringMatching(/^NOTIFY_EMAIL_TO: must name at least one address/)]);
+  });
+});
