@@ -22,7 +22,7 @@ import { loadSchedulerConfig } from '../../apps/maintenance-scheduler/src/config
 import { WorkOrdersInitial1732560000200 } from '../../apps/maintenance-scheduler/src/work-orders/migrations';
 import { NotificationModule } from '../../apps/notification/src/app.module';
 import { loadNotificationConfig } from '../../apps/notification/src/config';
-import { DeliveriesInitial1732560000300, DeliveriesRetry1732560000500, DeliveriesTraceparent1732560000400 } from '../../apps/notification/src/deliveries/migrations';
+import { DeliveriesInitial1732560000300, DeliveriesRetry1732560000500, DeliveriesThrottle1732560000600, DeliveriesTraceparent1732560000400 } from '../../apps/notification/src/deliveries/migrations';
 
 describe('one trace follows a reading across every hop', () => {
   const exporter = new InMemorySpanExporter();
@@ -59,7 +59,7 @@ describe('one trace follows a reading across every hop', () => {
     await migrate('integrity', INTEGRITY_MIGRATIONS);
     await migrate('twin-state', [...eventStoreMigrations, ...TWIN_VIEW_MIGRATIONS]);
     await migrate('maintenance-scheduler', [...eventStoreMigrations, WorkOrdersInitial1732560000200]);
-    await migrate('notification', [DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400, DeliveriesRetry1732560000500]);
+    await migrate('notification', [DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400, DeliveriesRetry1732560000500, DeliveriesThrottle1732560000600]);
     await start('ingestion', IngestionModule.forConfig(ingestion), ingestion.PORT);
     await start('integrity', IntegrityModule.forConfig(integrity, schemaName(integrity, 'integrity')), integrity.PORT);
     await start('twin-state', TwinStateModule.forConfig(twin, schemaName(twin, 'twin-state')), twin.PORT);

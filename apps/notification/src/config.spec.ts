@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@twinline/service-kit';
-import { emailChannelOf, loadNotificationConfig } from './config';
+import { emailChannelOf, loadNotificationConfig, quietHoursOf, throttlePolicyOf } from './config';
 
 const AUTH = { AUTH_SECRET: 'a'.repeat(32) };
 const WEBHOOK_SECRET = 'whsec_0123456789abcdef0123456789abcdef';
@@ -72,5 +72,29 @@ describe('notification config: e-mail', () => {
   it('given a recipient that is not an address, then it names NOTIFY_EMAIL_TO', () => {
     expect(problemsOf({ ...EMAIL, NOTIFY_EMAIL_TO: 'ops@example.com,nobody' })).toEqual([expect.stringMatching(/^NOTIFY_EMAIL_TO\.1: must be an e-mail address/)]);
     expect(problemsOf({ ...EMAIL, NOTIFY_EMAIL_TO: ' , ' })).toEqual([expect.stringMatching(/^NOTIFY_EMAIL_TO: must name at least one address/)]);
+  });
+});
+
+describe('notification config: rate limit and quiet hours', () => {
+  it('given nothing, then 10 per 600 s per asset and channel, no quiet hours, UTC', () => {
+    const c = loadNotificationConfig(AUTH);
+    expect([c.NOTIFY_RATE_LIMIT, c.NOTIFY_RATE_WINDOW_SECONDS, c.NOTIFY_QUIET_HOURS, c.NOTIFY_TIMEZONE]).toEqual([10, 600, undefined, 'UTC']);
+    expect(throttlePolicyOf(c)).toEqual({ limit: 10, windowMs: 600_000 });
+    expect(quietHoursOf(c)).toBeUndefined();
+  });
+
+  it('given quiet hours and a time zone, then they are parsed', () => {
+    const c = loadNotificationConfig({ ...AUTH, NOTIFY_RATE_LIMIT: '3', NOTIFY_RATE_WINDOW_SECONDS: '60', NOTIFY_QUIET_HOURS: '22:00-06:00', NOTIFY_TIMEZONE: 'Europe/Berlin' });
+    expect(throttlePolicyOf(c)).toEqual({ limit: 3, windowMs: 60_000 });
+    expect(quietHoursOf(c)).toEqual({ startMinute: 1320, endMinute: 360, timeZone: 'Europe/Berlin' });
+  });
+
+  it('given bad values, then each is named with its rule', () => {
+    const problems = problemsOf({ NOTIFY_RATE_LIMIT: '0', NOTIFY_RATE_WINDOW_SECONDS: 'x', NOTIFY_QUIET_HOURS: '10pm-6am', NOTIFY_TIMEZONE: 'Mars/Olympus' });
+    expect(problems.join('\n')).toContain('NOTIFY_RATE_LIMIT');
+    expect(problems.join('\n')).toContain('NOTIFY_RATE_WINDOW_SECONDS');
+    expect(problems.join('\n')).toContain('NOTIFY_QUIET_HOURS: must look like HH:MM-HH:MM, e.g. 22:00-06:00');
+    expect(problems.join('\n')).toContain('NOTIFY_TIMEZONE: must be an IANA time zone, e.g. Europe/Berlin');
+    expect(problemsOf({ NOTIFY_QUIET_HOURS: '06:00-06:00' }).join('\n')).toContain('NOTIFY_QUIET_HOURS: must start and end at different times');
   });
 });

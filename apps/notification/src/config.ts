@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WEBHOOK_SECRET_MIN_LENGTH } from '@twinline/contracts';
+import { isTimeZone, parseQuietHours, type QuietHours, type ThrottlePolicy } from '@twinline/domain-notification';
 import { baseEnvSchema, loadConfig, portSchema } from '@twinline/service-kit';
 
 const email = z.email({ message: 'must be an e-mail address' });
@@ -38,6 +39,17 @@ export const notificationEnvSchema = baseEnvSchema
     NOTIFY_MAX_DELAY_MS: z.coerce.number().int().min(10, 'must be >= 10').max(86_400_000, 'must be <= 86400000').default(60_000),
     NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be >= 100').max(120_000, 'must be <= 120000').default(5_000),
     NOTIFY_POLL_MS: z.coerce.number().int().min(10, 'must be >= 10').max(60_000, 'must be <= 60000').default(100),
+    /** At most this many notifications per asset and channel within NOTIFY_RATE_WINDOW_SECONDS; more are held back (SUPPRESSED) and named in one digest. */
+    NOTIFY_RATE_LIMIT: z.coerce.number().int().min(1, 'must be >= 1').max(10_000, 'must be <= 10000').default(10),
+    /** The sliding window of the rate limit; an identical subject within it is a duplicate. */
+    NOTIFY_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1, 'must be >= 1').max(86_400, 'must be <= 86400').default(600),
+    /** Quiet hours, HH:MM-HH:MM in NOTIFY_TIMEZONE (may wrap midnight): LOW and MEDIUM alarms wait for their end. */
+    NOTIFY_QUIET_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d$/, 'must look like HH:MM-HH:MM, e.g. 22:00-06:00')
+      .refine((v) => v.split('-')[0]!.trim() !== v.split('-')[1]!.trim(), 'must start and end at different times')
+      .optional(),
+    NOTIFY_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Berlin').default('UTC'),
   })
   .superRefine((c, ctx) => {
     // E-mail needs all three: a server, a sender and recipients.
@@ -51,6 +63,15 @@ export const notificationEnvSchema = baseEnvSchema
 export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;
 export const loadNotificationConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(notificationEnvSchema, env);
 export const NOTIFICATION_CONFIG = Symbol('NOTIFICATION_CONFIG');
+
+export function throttlePolicyOf(config: NotificationConfig): ThrottlePolicy {
+  return { limit: config.NOTIFY_RATE_LIMIT, windowMs: config.NOTIFY_RATE_WINDOW_SECONDS * 1000 };
+}
+
+/** Quiet hours, when configured. */
+export function quietHoursOf(config: NotificationConfig): QuietHours | undefined {
+  return config.NOTIFY_QUIET_HOURS ? parseQuietHours(config.NOTIFY_QUIET_HOURS, config.NOTIFY_TIMEZONE) : undefined;
+}
 
 /** The e-mail channel, when configured. */
 export function emailChannelOf(config: NotificationConfig): { smtpUrl: string; from: string; to: readonly string[] } | undefined {

@@ -4,7 +4,7 @@ import type { Topology } from '@twinline/contracts';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
 import { TOPOLOGY } from '@twinline/service-kit';
-import { emailChannelOf, NOTIFICATION_CONFIG, type NotificationConfig } from './config';
+import { emailChannelOf, NOTIFICATION_CONFIG, quietHoursOf, throttlePolicyOf, type NotificationConfig } from './config';
 import { DeliveryStore } from './deliveries/delivery-store';
 import { Dispatcher } from './dispatch/dispatcher';
 import { deliveriesGauge } from './dispatch/dispatch.metrics';
@@ -47,6 +47,7 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
       log: this.log,
       webhookSecret: this.config.NOTIFY_WEBHOOK_SECRET,
       email: transport && email ? { transport, from: email.from } : undefined,
+      releaseDigests: () => this.store.releaseDigests(),
     });
     this.dispatcher = dispatcher;
     dispatcher.start();
@@ -55,6 +56,8 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
     if (transport) this.loops.push({ stop: async () => transport.close() });
     const removeDeliveriesGauge = deliveriesGauge(this.store);
     this.loops.push({ stop: async () => removeDeliveriesGauge() });
+    const throttle = throttlePolicyOf(this.config);
+    const quietHours = quietHoursOf(this.config);
     const subscriptions = [
       { stream: this.topology.streams.twin, durable: 'notification__TWIN', filterSubject: this.topology.filters.twinEvents('AlarmRaised') },
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_SECURITY', filterSubject: this.topology.filters.twinEvents('SecurityViolationDetected') },
@@ -67,7 +70,7 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
         deadletterSubject: this.topology.deadletter('notification'),
         parse: parsePublishedEvent,
         handle: async (batch) => {
-          const recorded = await recordNotifications(batch, { store: this.store, webhookUrl: this.config.NOTIFY_WEBHOOK_URL, email });
+          const recorded = await recordNotifications(batch, { store: this.store, webhookUrl: this.config.NOTIFY_WEBHOOK_URL, email, throttle, quietHours });
           if (recorded) dispatcher.wake();
         },
         onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),

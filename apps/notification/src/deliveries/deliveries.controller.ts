@@ -7,7 +7,7 @@ import { NotificationRuntime } from '../notification-runtime';
 import { DeliveryStore } from './delivery-store';
 
 const listQuery = z.object({
-  status: z.enum(['PENDING', 'SENDING', 'DELIVERED', 'DEAD', 'UNROUTED']).optional(),
+  status: z.enum(['PENDING', 'SENDING', 'DELIVERED', 'DEAD', 'UNROUTED', 'SUPPRESSED']).optional(),
   kind: z.enum(NOTIFICATION_KINDS).optional(),
   assetId: assetIdSchema.optional(),
   after: z.string().regex(/^\d+$/, 'after must be a position returned as nextAfter').optional(),

@@ -1,7 +1,9 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { digestFor, type RecentNotification } from '@twinline/domain-notification';
 import { quoteIdent, withTransaction } from '@twinline/service-kit';
 
-export type DeliveryStatus = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD' | 'UNROUTED';
+/** SUPPRESSED: held back by the rate limit or as a duplicate (the reason is kept); a digest names it once its window ended. */
+export type DeliveryStatus = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD' | 'UNROUTED' | 'SUPPRESSED';
 
 export interface NewDelivery {
   deliveryId: string;
@@ -12,9 +14,14 @@ export interface NewDelivery {
   subject: string;
   body: Record<string, unknown>;
   target: string | null;
-  status: Extract<DeliveryStatus, 'PENDING' | 'UNROUTED'>;
+  status: Extract<DeliveryStatus, 'PENDING' | 'UNROUTED' | 'SUPPRESSED'>;
   /** W3C trace context of the event announced (the webhook call continues that trace). */
   traceparent?: string | null;
+  /** Not sent before (quiet hours); now when absent. */
+  nextAttemptAt?: Date | string | null;
+  /** Why it was held back (SUPPRESSED only), and until when its window runs. */
+  suppressedReason?: string | null;
+  heldUntil?: Date | string | null;
 }
 
 export interface DeliveryRow extends NewDelivery {
@@ -29,6 +36,8 @@ export interface DeliveryRow extends NewDelivery {
   retriedAt: string | null;
   /** Attempts made before the last admin retry: the retry policy counts afresh from there. */
   retryBaseAttempts: number;
+  /** The digest delivery that named this held-back one; null until its window ended. */
+  digestId?: string | null;
 }
 
 /** An admin's retry of a dead letter, after attempt number `afterAttempt`. */
@@ -70,6 +79,9 @@ function toRow(r: Record<string, unknown>): DeliveryRow {
     retriedBy: (r.retried_by as string | null) ?? null,
     retriedAt: r.retried_at ? new Date(r.retried_at as string).toISOString() : null,
     retryBaseAttempts: Number(r.retry_base_attempts ?? 0),
+    suppressedReason: (r.suppressed_reason as string | null) ?? null,
+    heldUntil: r.held_until ? new Date(r.held_until as string).toISOString() : null,
+    digestId: (r.digest_id as string | null) ?? null,
   };
 }
 
@@ -84,19 +96,125 @@ export class DeliveryStore {
   }
 
   async record(deliveries: readonly NewDelivery[]): Promise<number> {
+    return this.insert(this.pool, deliveries);
+  }
+
+  private async insert(q: Pool | PoolClient, deliveries: readonly NewDelivery[]): Promise<number> {
     if (deliveries.length === 0) return 0;
-    const r = await this.pool.query(
-      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, status, traceparent)
-       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.status, d.traceparent
-       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, status text, traceparent text)
+    const iso = (t: Date | string | null | undefined) => (t === undefined || t === null ? null : new Date(t).toISOString());
+    const r = await q.query(
+      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, status, traceparent, next_attempt_at, suppressed_reason, held_until)
+       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.status, d.traceparent, COALESCE(d.next_attempt_at, now()), d.suppressed_reason, d.held_until
+       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, status text, traceparent text,
+         next_attempt_at timestamptz, suppressed_reason text, held_until timestamptz)
        ON CONFLICT DO NOTHING`,
       [
         JSON.stringify(
-          deliveries.map((d) => ({ delivery_id: d.deliveryId, event_id: d.eventId, channel: d.channel, kind: d.kind, asset_id: d.assetId, subject: d.subject, body: d.body, target: d.target, status: d.status, traceparent: d.traceparent ?? null })),
+          deliveries.map((d) => ({
+            delivery_id: d.deliveryId,
+            event_id: d.eventId,
+            channel: d.channel,
+            kind: d.kind,
+            asset_id: d.assetId,
+            subject: d.subject,
+            body: d.body,
+            target: d.target,
+            status: d.status,
+            traceparent: d.traceparent ?? null,
+            next_attempt_at: iso(d.nextAttemptAt),
+            suppressed_reason: d.suppressedReason ?? null,
+            held_until: iso(d.heldUntil),
+          })),
         ),
       ],
     );
     return r.rowCount ?? 0;
+  }
+
+  /** Serialises decisions per asset and channel (rate limit, digest) across consumers and instances; take in sorted order. */
+  private async lockAssetChannels(client: PoolClient, keys: readonly { assetId: string; channel: string }[]): Promise<void> {
+    const sorted = [...new Set(keys.map((k) => `${k.channel} ${k.assetId}`))].sort();
+    for (const key of sorted) await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.s, key]);
+  }
+
+  /**
+   * Records deliveries as `decide` has them: it sees each new delivery with the notifications
+   * recorded for its asset and channel in the last `windowMs` (digests left out; those decided
+   * earlier in this batch included) and the database's now, and returns what to record (sent,
+   * deferred or SUPPRESSED). Serialised per asset and channel; a delivery already recorded (a
+   * redelivered event) is neither decided again nor recorded twice.
+   */
+  async recordDecided(deliveries: readonly NewDelivery[], windowMs: number, decide: (d: NewDelivery, recent: readonly RecentNotification[], nowMs: number) => NewDelivery): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    return withTransaction(this.pool, async (client) => {
+      await this.lockAssetChannels(client, deliveries);
+      const now = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now.getTime();
+      const ids = deliveries.map((d) => d.deliveryId);
+      const existing = new Set((await client.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${this.s}.deliveries WHERE delivery_id = ANY($1)`, [ids])).rows.map((r) => r.delivery_id));
+      const recent = await client.query<{ asset_id: string; channel: string; subject: string; created_at: Date; status: string }>(
+        `SELECT asset_id, channel, subject, created_at, status FROM ${this.s}.deliveries
+         WHERE asset_id = ANY($1) AND channel = ANY($2) AND kind <> 'digest' AND created_at > now() - ($3::bigint * interval '1 millisecond')
+         ORDER BY position`,
+        [[...new Set(deliveries.map((d) => d.assetId))], [...new Set(deliveries.map((d) => d.channel))], windowMs],
+      );
+      const byKey = new Map<string, RecentNotification[]>();
+      const keyOf = (assetId: string, channel: string) => `${channel} ${assetId}`;
+      const listOf = (key: string) => byKey.get(key) ?? byKey.set(key, []).get(key)!;
+      for (const r of recent.rows) listOf(keyOf(r.asset_id, r.channel)).push({ subject: r.subject, at: r.created_at.getTime(), suppressed: r.status === 'SUPPRESSED' });
+      const decided: NewDelivery[] = [];
+      for (const d of deliveries) {
+        if (existing.has(d.deliveryId)) continue;
+        existing.add(d.deliveryId);
+        const list = listOf(keyOf(d.assetId, d.channel));
+        const out = decide(d, list, now);
+        list.push({ subject: out.subject, at: now, suppressed: out.status === 'SUPPRESSED' });
+        decided.push(out);
+      }
+      return this.insert(client, decided);
+    });
+  }
+
+  /**
+   * Sends one digest per asset and channel whose held-back deliveries' window has ended (the
+   * earliest held_until passed): it names every one held back and not yet named, which then point
+   * at it (digest_id). Returns how many digests were recorded.
+   */
+  async releaseDigests(): Promise<number> {
+    const due = await this.pool.query<{ asset_id: string; channel: string }>(
+      `SELECT asset_id, channel FROM ${this.s}.deliveries WHERE status = 'SUPPRESSED' AND digest_id IS NULL GROUP BY asset_id, channel HAVING min(held_until) <= now()`,
+    );
+    let released = 0;
+    for (const { asset_id: assetId, channel } of due.rows) {
+      released += await withTransaction(this.pool, async (client) => {
+        await this.lockAssetChannels(client, [{ assetId, channel }]);
+        const held = await client.query<{ delivery_id: string; subject: string; target: string | null; position: string; suppressed_reason: string | null }>(
+          `SELECT delivery_id, subject, target, position::text, suppressed_reason FROM ${this.s}.deliveries
+           WHERE asset_id = $1 AND channel = $2 AND status = 'SUPPRESSED' AND digest_id IS NULL ORDER BY position`,
+          [assetId, channel],
+        );
+        const last = held.rows[held.rows.length - 1];
+        if (!last) return 0;
+        const digest = digestFor(assetId, held.rows);
+        const eventId = `digest:${assetId}:${last.position}`;
+        const deliveryId = `${eventId}:${channel}`;
+        await this.insert(client, [
+          {
+            deliveryId,
+            eventId,
+            channel,
+            kind: digest.kind,
+            assetId,
+            subject: digest.subject,
+            body: { ...digest.body, deliveryIds: held.rows.map((r) => r.delivery_id) },
+            target: last.target,
+            status: last.target === null ? 'UNROUTED' : 'PENDING',
+          },
+        ]);
+        await client.query(`UPDATE ${this.s}.deliveries SET digest_id = $2 WHERE delivery_id = ANY($1)`, [held.rows.map((r) => r.delivery_id), deliveryId]);
+        return 1;
+      });
+    }
+    return released;
   }
 
   /** Claims due deliveries for sending (a lease, so a crashed sender's work is picked up again). */

@@ -74,3 +74,23 @@ export class DeliveriesRetry1732560000500 implements MigrationInterface {
     await q.query(`ALTER TABLE ${s}.deliveries DROP COLUMN IF EXISTS retried_by, DROP COLUMN IF EXISTS retried_at, DROP COLUMN IF EXISTS retry_base_attempts`);
   }
 }
+
+/**
+ * Rate limits and de-duplication: a held-back delivery (status SUPPRESSED) keeps why, until when its
+ * window runs (held_until), and the digest delivery that named it once the window ended (digest_id).
+ */
+export class DeliveriesThrottle1732560000600 implements MigrationInterface {
+  name = 'DeliveriesThrottle1732560000600';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`ALTER TABLE ${s}.deliveries ADD COLUMN IF NOT EXISTS suppressed_reason text, ADD COLUMN IF NOT EXISTS held_until timestamptz, ADD COLUMN IF NOT EXISTS digest_id text`);
+    await q.query(`CREATE INDEX IF NOT EXISTS deliveries_recent_idx ON ${s}.deliveries (asset_id, channel, created_at)`);
+    await q.query(`CREATE INDEX IF NOT EXISTS deliveries_held_idx ON ${s}.deliveries (held_until) WHERE status = 'SUPPRESSED' AND digest_id IS NULL`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`DROP INDEX IF EXISTS ${s}.deliveries_held_idx`);
+    await q.query(`DROP INDEX IF EXISTS ${s}.deliveries_recent_idx`);
+    await q.query(`ALTER TABLE ${s}.deliveries DROP COLUMN IF EXISTS suppressed_reason, DROP COLUMN IF EXISTS held_until, DROP COLUMN IF EXISTS digest_id`);
+  }
+}

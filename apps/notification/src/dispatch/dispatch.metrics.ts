@@ -1,7 +1,7 @@
 import { metrics } from '@twinline/observability';
 import type { DeliveryStatus, DeliveryStore } from '../deliveries/delivery-store';
 
-const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['PENDING', 'SENDING', 'DELIVERED', 'DEAD', 'UNROUTED'];
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['PENDING', 'SENDING', 'DELIVERED', 'DEAD', 'UNROUTED', 'SUPPRESSED'];
 const OUTCOMES = ['delivered', 'retry', 'dead'] as const;
 
 const attempts = metrics.counter('twinline_notification_attempts_total', 'Delivery attempts recorded, by what the retry policy decided: delivered, retry (will be sent again) or dead (gave up).', ['outcome']);

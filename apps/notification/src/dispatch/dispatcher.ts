@@ -15,6 +15,8 @@ export interface DispatcherOptions {
   readonly webhookSecret?: string | undefined;
   /** The e-mail channel: an SMTP transport (nodemailer's) and the sender address. */
   readonly email?: { readonly transport: MailTransport; readonly from: string } | undefined;
+  /** Records the digests of held-back notifications whose window ended, before each round claims what is due. */
+  readonly releaseDigests?: (() => Promise<number>) | undefined;
 }
 
 /** The part of a nodemailer transporter the dispatcher uses. */
@@ -78,6 +80,7 @@ export class Dispatcher {
     while (!this.stopped) {
       let sent = 0;
       try {
+        await this.o.releaseDigests?.();
         const due = await this.o.store.claimDue(this.o.concurrency ?? 20, this.o.timeoutMs * 3);
         sent = due.length;
         await Promise.all(due.map((d) => this.send(d)));

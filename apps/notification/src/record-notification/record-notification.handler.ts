@@ -1,5 +1,5 @@
 import { parseContract, publishedEventV1, type PublishedEvent } from '@twinline/contracts';
-import { notificationFor } from '@twinline/domain-notification';
+import { notificationFor, quietHoursRelease, throttle, type QuietHours, type ThrottlePolicy } from '@twinline/domain-notification';
 import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
@@ -14,7 +14,15 @@ export const parsePublishedEvent = messageParser((body): PublishedEvent => parse
  */
 export async function recordNotifications(
   batch: readonly Delivery<PublishedEvent>[],
-  deps: { store: DeliveryStore; webhookUrl: string | undefined; email?: { readonly to: readonly string[] } | undefined },
+  deps: {
+    store: DeliveryStore;
+    webhookUrl: string | undefined;
+    email?: { readonly to: readonly string[] } | undefined;
+    /** Per asset and channel: over the limit or a duplicate subject within the window → recorded SUPPRESSED with the reason. */
+    throttle?: ThrottlePolicy | undefined;
+    /** LOW and MEDIUM alarms due in quiet hours are recorded due at their end. */
+    quietHours?: QuietHours | undefined;
+  },
 ): Promise<number> {
   const deliveries: NewDelivery[] = [];
   for (const { data: event, traceContext } of batch) {
@@ -31,5 +39,13 @@ export async function recordNotifications(
     deliveries.push({ ...common, deliveryId: `${event.eventId}:webhook`, channel: 'webhook', target: deps.webhookUrl ?? null, status: deps.webhookUrl ? 'PENDING' : 'UNROUTED' });
     if (deps.email) deliveries.push({ ...common, deliveryId: `${event.eventId}:email`, channel: 'email', target: deps.email.to.join(', '), status: 'PENDING' });
   }
-  return deps.store.record(deliveries);
+  const policy = deps.throttle;
+  const quiet = deps.quietHours;
+  if (!policy && !quiet) return deps.store.record(deliveries);
+  return deps.store.recordDecided(deliveries, policy?.windowMs ?? 0, (d, recent, now) => {
+    const decision = policy ? throttle(recent, { subject: d.subject, at: now }, policy) : ({ kind: 'send' } as const);
+    if (decision.kind === 'suppress') return { ...d, status: 'SUPPRESSED', suppressedReason: decision.detail, heldUntil: new Date(decision.heldUntil) };
+    const release = quiet ? quietHoursRelease(now, { kind: d.kind, severity: d.body['severity'] }, quiet) : null;
+    return release === null ? d : { ...d, nextAttemptAt: new Date(release) };
+  });
 }

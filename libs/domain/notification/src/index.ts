@@ -10,3 +10,5 @@ export {
   type NotificationErrorCode,
   type RetryPolicy,
 } from './notification.retry';
+export { DEFAULT_THROTTLE_POLICY, digestFor, throttle, type RecentNotification, type SuppressReason, type ThrottleDecision, type ThrottlePolicy } from './notification.throttle';
+export { isTimeZone, parseQuietHours, quietHoursRelease, type QuietHours } from './notification.quiet-hours';
