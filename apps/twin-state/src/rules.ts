@@ -1,5 +1,5 @@
 import { configStreamId, parseContract, RULES_CONFIGURED, twinRulesConfiguredV1, type RulesMetadata, type TwinRulesConfiguredData } from '@twinline/contracts';
-import { profileFor, type RecordedRules, type ThresholdProfile, type TwinRules } from '@twinline/domain-twin';
+import { assetClassOf, profileFor, type RecordedRules, type ThresholdProfile, type TwinRules } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
 import { rulesVersion } from '@twinline/service-kit';
 
@@ -42,7 +42,7 @@ export function versionTwinRules(rules: TwinRules): VersionedTwinRules {
     metadataFor: (assetId) => {
       let meta = cache.get(assetId);
       if (!meta) {
-        const profile = profileFor(rules.assetClasses[assetId] ?? 'default', rules.profiles);
+        const profile = profileFor(assetClassOf(rules.assetClasses, assetId), rules.profiles);
         meta = { version, profile: profile.name, profileVersion: byName.get(profile.name) ?? rulesVersion(recordedProfile(profile)) };
         if (cache.size < 100_000) cache.set(assetId, meta);
       }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Topology } from '@twinline/contracts';
-import { profileFor } from '@twinline/domain-twin';
+import { assetClassOf, profileFor } from '@twinline/domain-twin';
 import { CHECKPOINT_STORE, EVENT_STORE, type CheckpointStore, type EventStore } from '@twinline/event-store';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
@@ -51,7 +51,7 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
     this.loops.unshift({ stop: () => this.rebuilds.cancelAll() });
     const removeTwinsGauge = twinsGauge(this.view);
     this.loops.push({ stop: async () => removeTwinsGauge() });
-    const profileOf = (assetId: string) => profileFor(this.config.assetClasses[assetId] ?? 'default', this.config.profiles);
+    const profileOf = (assetId: string) => profileFor(assetClassOf(this.config.assetClasses, assetId), this.config.profiles);
     // Rules as events: a configuration other than the last recorded one is recorded before any decision by it.
     const rules = versionTwinRules({ profiles: this.config.profiles, assetClasses: this.config.assetClasses, policy: this.config.quarantinePolicy });
     if (await recordRulesConfiguration(this.store, TWIN_SERVICE, rules.configured, { actor: 'service:twin-state' })) this.log.info('rules configured', { version: rules.version });

@@ -1,5 +1,5 @@
 import { rawTelemetryV1, parseContract, type QuarantinedTelemetry, type RawTelemetry, type Topology, type TrustedReading, type ValidatedTelemetry, type QuarantinedItem } from '@twinline/contracts';
-import { assessMessages, type RegistryView } from '@twinline/domain-integrity';
+import { assessMessages, own, type RegistryView } from '@twinline/domain-integrity';
 import { messageParser, type Delivery, type OutgoingMessage } from '@twinline/messaging';
 import type { IntegrityStore } from '../store/integrity-store';
 import { countAssessment } from './assessment.metrics';
@@ -58,7 +58,7 @@ export async function assessTelemetry(
     if (result.quarantined.length) {
       // Stored in every case; announced (to the twin and from there to people) only for a registered
       // asset: anyone can post readings naming any asset, and must not create twins by doing so.
-      if (registry.assets[raw.assetId]) out.push({ ...quarantinedMessage(raw, result.quarantined, deps.topology), context: traceContext });
+      if (own(registry.assets, raw.assetId)) out.push({ ...quarantinedMessage(raw, result.quarantined, deps.topology), context: traceContext });
       for (const item of result.quarantined) quarantinedRows.push({ assetId: raw.assetId, messageId: raw.eventId, item });
     }
   }

@@ -84,6 +84,12 @@ describe('integrity rules: who sent it', () => {
     });
   });
 
+  it("'device': ids that name an object's inherited members are unknown devices and assets, not a crash", () => {
+    given().when(reading({ deviceId: 'toString' }), reading({ deviceId: 'constructor', assetId: 'hasOwnProperty' })).then((result) => {
+      expect(rulesOf(result)).toEqual([['device'], ['asset', 'device']]);
+    });
+  });
+
   it("'asset': a device writing an asset it is not bound to, or a reading sent on another asset's channel", () => {
     given(initialIntegrityState, 'C-201')
       .when(reading({ assetId: 'C-201' }))

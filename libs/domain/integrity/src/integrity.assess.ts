@@ -41,6 +41,14 @@ function valueAt(payload: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/**
+ * A record's own entry: ids come from the payload, and `registry.devices["toString"]` would
+ * otherwise find Object.prototype's function (a device "registered" with no secret).
+ */
+export function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 function field<T>(payload: unknown, key: string, is: (v: unknown) => v is T): T | null {
   const value = valueAt(payload, [key]);
   return is(value) ? value : null;
@@ -66,8 +74,8 @@ function securityViolations(reading: Reading, subjectAssetId: string, registry: 
   if (reading.assetId !== subjectAssetId) {
     found.push(violation('asset', 'assetId', `reading is for asset ${reading.assetId} but was sent for asset ${subjectAssetId}: a device may only write its own asset`, reading.assetId));
   }
-  const asset = registry.assets[reading.assetId];
-  const device = registry.devices[reading.deviceId];
+  const asset = own(registry.assets, reading.assetId);
+  const device = own(registry.devices, reading.deviceId);
   if (device && !device.enabled) {
     found.push(violation('device', 'deviceId', `device ${reading.deviceId} is disabled: its readings are not trusted`, reading.deviceId));
   }
@@ -138,7 +146,7 @@ function valueViolations(metrics: Reading['metrics'], rules: AssetRules, assetLa
   const found: Violation[] = [];
   for (const [metric, raw] of Object.entries(metrics)) {
     const path = `metrics.${metric}`;
-    const rule = rules.metrics[metric];
+    const rule = own(rules.metrics, metric);
     if (!rule) {
       const quantity = quantityOf(metric);
       const same = Object.keys(rules.metrics).filter((m) => quantityOf(m) === quantity);
@@ -272,9 +280,9 @@ function assessInto(input: AssessInput, devices: IntegrityState['devices'], regi
     }
     const reading = parsed.data;
     const reasons = securityViolations(reading, input.subjectAssetId, registry);
-    const asset = registry.assets[reading.assetId];
+    const asset = own(registry.assets, reading.assetId);
     const authentic = reasons.length === 0 && asset !== undefined;
-    const before = devices[reading.deviceId];
+    const before = own(devices, reading.deviceId);
     let device = before;
 
     if (authentic) {
@@ -304,7 +312,7 @@ function assessInto(input: AssessInput, devices: IntegrityState['devices'], regi
     if (tracked) {
       metrics = { ...device!.metrics };
       for (const [metric, raw] of Object.entries(reading.metrics)) {
-        const rule = asset.rules.metrics[metric];
+        const rule = own(asset.rules.metrics, metric);
         if (!rule || typeof raw !== 'number' || !Number.isFinite(raw) || raw < rule.min || raw > rule.max) continue;
         const track = metrics[metric];
         const outcome = trackMetric(metric, raw, tsMs, rule, track, before?.lastTsMs ?? null);

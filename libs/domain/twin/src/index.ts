@@ -8,6 +8,7 @@ export {
   exceededLimits,
   parseProfiles,
   profileFor,
+  assetClassOf,
   type MetricLimit,
   type ThresholdProfile,
   type ThresholdProfiles,

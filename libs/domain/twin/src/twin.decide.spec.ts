@@ -155,6 +155,11 @@ describe('twin decider', () => {
       const other = reading(1, { pressurePsi: 1100 }, { deviceId: 'D-2', readingId: 'R-D2-1' });
       given(...history).when(apply(other)).then([{ type: 'ReadingsApplied', data: { assetId: 'P-101', readings: [applied(other)] } }]);
     });
+
+    it('given a device named like an inherited member ("constructor"), when its reading is redelivered, then nothing happens', () => {
+      const r = reading(1, { temperatureC: 45 }, { deviceId: 'constructor', readingId: 'R-C-1' });
+      given(...decide(apply(r), initialTwinState)).when(apply(r)).then([]);
+    });
   });
 
   describe('partial metrics', () => {

@@ -27,7 +27,7 @@ function toApplied(reading: TrustedReading): AppliedReading {
  */
 function alreadyApplied(state: TwinState, reading: TrustedReading): boolean {
   if (reading.release) return wasSeen(state.recentReleased, reading.readingId, reading.release.at);
-  const last = state.lastSeqByDevice[reading.deviceId];
+  const last = Object.hasOwn(state.lastSeqByDevice, reading.deviceId) ? state.lastSeqByDevice[reading.deviceId] : undefined;
   return last !== undefined && reading.seq <= last;
 }
 

@@ -47,7 +47,8 @@ function applyReadings(state: TwinState, assetId: string, readings: readonly App
       released.push({ id: reading.readingId, at: reading.release.at });
       continue;
     }
-    const last = lastSeqByDevice[reading.deviceId];
+    // Own entries only: a device id may be the name of an inherited member ("constructor").
+    const last = Object.hasOwn(lastSeqByDevice, reading.deviceId) ? lastSeqByDevice[reading.deviceId] : undefined;
     if (last === undefined || reading.seq > last) lastSeqByDevice[reading.deviceId] = reading.seq;
     violationsSinceApplied = 0;
     violationRulesSinceApplied = [];

@@ -141,8 +141,13 @@ export function parseProfiles(json: unknown): Record<string, ThresholdProfile> {
 
 /** The profile of an asset class; an unknown or missing class gets the "default" profile. */
 export function profileFor(assetClass: string | null | undefined, profiles: ThresholdProfiles = DEFAULT_PROFILES): ThresholdProfile {
-  const own = assetClass === null || assetClass === undefined ? undefined : profiles[assetClass];
+  const own = assetClass === null || assetClass === undefined || !Object.hasOwn(profiles, assetClass) ? undefined : profiles[assetClass];
   return own ?? profiles[DEFAULT_PROFILE_CLASS] ?? (DEFAULT_PROFILES[DEFAULT_PROFILE_CLASS] as ThresholdProfile);
+}
+
+/** The class configured for an asset, or 'default' (own entries only: an asset id may be "constructor"). */
+export function assetClassOf(assetClasses: Readonly<Record<string, string>>, assetId: string): string {
+  return Object.hasOwn(assetClasses, assetId) ? assetClasses[assetId]! : 'default';
 }
 
 /** The limits a set of latest values exceeds, in the profile's metric order. Metrics without a limit never matter. */

@@ -2,7 +2,7 @@ import type { AppliedReading, QuarantinedReading, TrustedReading } from '@twinli
 import { DEFAULT_QUARANTINE_POLICY, type QuarantinedItemInput, type QuarantinePolicy, type TwinCommand } from './twin.commands';
 import { decide } from './twin.decide';
 import { evolve } from './twin.evolve';
-import { DEFAULT_PROFILES, profileFor, type ThresholdProfile, type ThresholdProfiles } from './twin.profiles';
+import { assetClassOf, DEFAULT_PROFILES, profileFor, type ThresholdProfile, type ThresholdProfiles } from './twin.profiles';
 import { initialTwinState, timeMs, type TwinState } from './twin.state';
 
 /**
@@ -182,7 +182,7 @@ function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: 
     if (event.type === 'ReadingsApplied') {
       closeQuarantine();
       const rules = rulesInForce(event, recorded, warnings);
-      const profile = profileFor(rules.rules.assetClasses[assetId] ?? 'default', rules.rules.profiles);
+      const profile = profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles);
       for (const reading of (event.data as { readings: AppliedReading[] }).readings) {
         planned.push({ command: { type: 'ApplyReadings', data: { assetId, readings: [trustedOf(assetId, reading)], profile } }, rules, profile });
       }
@@ -196,7 +196,7 @@ function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: 
       }
       closeQuarantine();
       const rules = rulesInForce(event, recorded, warnings);
-      const profile = profileFor(rules.rules.assetClasses[assetId] ?? 'default', rules.rules.profiles);
+      const profile = profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles);
       const latest = readings.reduce((a, r) => (timeMs(r.receivedAt) > timeMs(a) ? r.receivedAt : a), readings[0]!.receivedAt);
       open = { causationId, items: readings.map(itemOf), at: event.metadata.commandAt ?? latest, rules, profile };
     }
@@ -254,7 +254,7 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
       derived: null,
       differences: [],
       rulesVersion: rules.version,
-      profile: profileFor(rules.rules.assetClasses[assetId] ?? 'default', rules.rules.profiles).name,
+      profile: profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles).name,
       message: `version ${extra.event!.streamVersion}: the stored history holds ${describe(extra)}, which the rules do not derive from the stored readings`,
     });
   }
