@@ -43,3 +43,4 @@ export {
   type ExportFormat,
   type ExportVerification,
 } from './chain-export';
+export { withTransaction } from './sql';

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { ChainWalker, headsDigest, sortHeads, type ChainAudit, type StoreVerification, type StreamHeadEntry, type StreamHeads, type VerifyOptions } from './chain-audit';
 import { toStoredEvent, type EventRow } from './postgres-event-store';
 import { assertLimit } from './positions';
-import { quoteIdent } from './sql';
+import { quoteIdent, withTransaction } from './sql';
 
 const MAX_VERSION = 2_147_483_647;
 
@@ -88,21 +88,11 @@ export class PostgresChainAudit implements ChainAudit {
     });
   }
 
-  private async inSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  /** One read-only snapshot: every page of a walk sees the same committed store. */
+  private inSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
+
 }
 
 interface HeadRow {

@@ -1,5 +1,5 @@
 import type { EventMetadata } from '@twinline/contracts';
-import type { ClientBase, Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { metrics } from '@twinline/observability';
 import { planAppend, streamIdsOf, type AppendPlan, type PlannedEvent, type StreamHead } from './append-plan';
 import {
@@ -16,7 +16,7 @@ import {
 } from './event-store';
 import { CONSTRAINTS } from './migrations/event-store.migrations';
 import { assertLimit, assertPosition } from './positions';
-import { PG_DEADLOCK_DETECTED, PG_UNIQUE_VIOLATION, isPgError, quoteIdent } from './sql';
+import { PG_DEADLOCK_DETECTED, PG_UNIQUE_VIOLATION, isPgError, quoteIdent, withTransaction } from './sql';
 
 export interface PostgresEventStoreOptions {
   /** Schema holding the tables created by `eventStoreMigrations`. */
@@ -76,7 +76,7 @@ export class PostgresEventStore implements EventStore {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = await this.inTransaction((client) => this.write(client, requests));
+        const results = await withTransaction(this.pool, (client) => this.write(client, requests));
         this.appendSeconds.observe((performance.now() - started) / 1_000);
         this.appendEvents.observe(requests.reduce((n, r) => n + r.events.length, 0));
         return results;
@@ -161,23 +161,6 @@ export class PostgresEventStore implements EventStore {
       nextExpectedVersion,
       lastPosition: (requests[i]!.events.length > 0 && positions.get(`${nextExpectedVersion}@${streamId}`)) || '0',
     }));
-  }
-
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A failed ROLLBACK means the connection is unusable: release(error) makes the pool drop it.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
   }
 
   /** Maps the database's errors to the store's. */

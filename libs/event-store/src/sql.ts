@@ -1,3 +1,5 @@
+import type { Pool, PoolClient } from 'pg';
+
 /**
  * Quotes an SQL identifier (a schema name). Postgres silently truncates identifiers longer than 63
  * bytes, which would make two schemas one, so those are refused.
@@ -22,3 +24,24 @@ export function isPgError(error: unknown): error is PgError {
 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_DEADLOCK_DETECTED = '40P01';
+
+/**
+ * Runs `work` in one transaction on a pooled client: commit on success, rollback on any error.
+ * `begin` may ask for more (`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`). A failed ROLLBACK
+ * means the connection is unusable: it is released with the error so that the pool drops it.
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 
 export function createPool(url: string, max: number, applicationName: string): Pool {
   const pool = new Pool({ connectionString: url, max, application_name: applicationName });
@@ -13,18 +13,5 @@ export function quoteIdent(name: string): string {
 }
 
 
-/** Runs `work` in one transaction on a pooled client: commit on success, rollback on any error. */
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+/** One transaction on a pooled client (the event store's: a connection whose ROLLBACK failed is dropped). */
+export { withTransaction } from '@twinline/event-store';
