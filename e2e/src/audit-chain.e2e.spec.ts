@@ -1,26 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { ROOT, p101Readings, sendReadings } from '@twinline/cli';
+import { p101Readings, sendReadings } from '@twinline/cli';
 import { headsDigest, type StoreVerification, type StreamHeadEntry } from '@twinline/event-store';
 import { TEST_DATABASE_URL, waitFor } from '@twinline/testing';
 import { getJson, postJson, putJson, startHarness, type Harness } from './harness';
+import { twinline } from './cli';
 import { P101_REGISTRATION, testRegistry } from './registry';
-
-/** Runs the CLI as a user would (`npx twinline ...`), collecting stdout and stderr apart. */
-function twinline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'tools/cli/bin/twinline.js'), ...args], { cwd: ROOT, env: { ...process.env, TWINLINE_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface Heads {
   count: number;

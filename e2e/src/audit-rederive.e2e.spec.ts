@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { Pool } from 'pg';
-import { p101Readings, ROOT, sendReadings } from '@twinline/cli';
+import { p101Readings, sendReadings } from '@twinline/cli';
 import { eventHash, GENESIS_HASH, PostgresEventStore, verifyStreamChain } from '@twinline/event-store';
 import { TEST_DATABASE_URL, waitFor } from '@twinline/testing';
 import { getJson, startHarness, MQTT_URL, type Harness } from './harness';
+import { twinline } from './cli';
 import { P101_REGISTRATION, testRegistry } from './registry';
 
 interface Rederive {
@@ -15,11 +14,9 @@ interface Rederive {
 }
 
 /** `npx twinline audit rederive <assetId>` against the harness: its exit code and output. */
-function cli(h: Harness, assetId: string): Promise<{ code: number; stdout: string }> {
-  const args = [join(ROOT, 'tools/cli/bin/twinline.js'), 'audit', 'rederive', assetId, '--twin', h.platform.urls['twin-state'], '--scheduler', h.platform.urls['maintenance-scheduler'], '--token', h.tokens.auditor];
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: stdout + stderr }));
-  });
+async function cli(h: Harness, assetId: string): Promise<{ code: number; stdout: string }> {
+  const run = await twinline(['audit', 'rederive', assetId, '--twin', h.platform.urls['twin-state'], '--scheduler', h.platform.urls['maintenance-scheduler'], '--token', h.tokens.auditor]);
+  return { code: run.code ?? 1, stdout: run.stdout + run.stderr };
 }
 
 /**

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '@twinline/cli';
 import { startHarness, MQTT_URL, type Harness } from './harness';
+import { twinline } from './cli';
 
 interface ClassResult {
   injected: number;
@@ -20,19 +19,6 @@ interface SecurityReport {
   invariant: { received: number; applied: number; quarantined: number; holds: boolean };
   unmatchedQuarantined: number;
   timedOut: boolean;
-}
-
-/** Runs the CLI as a user would (`npx twinline ...`), collecting stdout and stderr apart. */
-function twinline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'tools/cli/bin/twinline.js'), ...args], { cwd: ROOT, env: { ...process.env, TWINLINE_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /**

@@ -13,3 +13,4 @@ export * from './signing';
 export * from './registry';
 export * from './roles';
 export * from './webhook-signature';
+export * from './history-query';

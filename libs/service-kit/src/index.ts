@@ -14,3 +14,4 @@ export * from './projection-rebuild';
 export * from './projection-rebuild.controller';
 export * from './rules-config';
 export * from './audit-chain';
+export * from './history';

@@ -59,3 +59,17 @@ export function createToken(o: { sub: string; roles: readonly Role[]; ttlSeconds
   const token = issueToken({ sub: o.sub, roles: o.roles, ttlSeconds: o.ttlSeconds, nowSeconds }, secret);
   return { token, expiresAt: new Date((nowSeconds + o.ttlSeconds) * 1000).toISOString() };
 }
+
+/**
+ * The token a command sends: `--token`, else TWINLINE_TOKEN, else one signed here for an hour with
+ * the services' secret (AUTH_SECRET, AUTH_SECRET_FILE or `.twinline/auth-secret`) with `role`.
+ */
+export function cliToken(given: string | undefined, role: Role, sub = 'twinline-cli'): string {
+  if (given) return given;
+  if (process.env.TWINLINE_TOKEN) return process.env.TWINLINE_TOKEN;
+  try {
+    return createToken({ sub, roles: [role], ttlSeconds: 3600 }, authSecret().secret).token;
+  } catch (error) {
+    throw new Error(`no token: pass --token or set TWINLINE_TOKEN (npx twinline token create --sub <you> --role ${role}); ${(error as Error).message}`);
+  }
+}

@@ -1,26 +1,14 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { isoTimeSchema, parseContract, type MaintenanceEvent } from '@twinline/contracts';
+import { historyQuerySchema, parseContract, timeTravelQuerySchema, type MaintenanceEvent } from '@twinline/contracts';
 import { assetIdOfWorkOrder, evolve, initialMaintenanceState, workOrdersAt } from '@twinline/domain-maintenance';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@twinline/event-store';
-import { DomainError } from '@twinline/service-kit';
+import { DomainError, historyPage } from '@twinline/service-kit';
 import { workOrderStreamId } from '../streams';
 
 const workOrderIdSchema = z.string().regex(/^WO-[A-Za-z0-9][A-Za-z0-9_-]{0,63}-\d{4,}$/, 'workOrderId must be a work-order id such as WO-P-101-0001');
-const getQuery = z.object({
-  at: isoTimeSchema.optional(),
-  version: z.coerce.number().int('version must be an integer').min(0, 'version must be >= 0').optional(),
-});
-const eventsQuery = z.object({
-  fromVersion: z.coerce.number().int('fromVersion must be an integer').min(1, 'fromVersion must be >= 1').default(1),
-  limit: z.coerce.number().int('limit must be an integer').min(1, 'limit must be >= 1').max(1000, 'limit must be <= 1000').default(100),
-  type: z.string().regex(/^[A-Za-z]+$/, 'type must be an event type such as WorkOrderOpened').optional(),
-  from: isoTimeSchema.optional(),
-  to: isoTimeSchema.optional(),
-});
-
-/** Stored events one request of a work order's history reads at most (then it answers with where to go on). */
-const SCAN_MAX = 10_000;
+const getQuery = timeTravelQuerySchema;
+const eventsQuery = historyQuerySchema('WorkOrderOpened');
 
 const isOf = (workOrderId: string) => (e: StoredEvent) => (e.data as { workOrderId?: unknown }).workOrderId === workOrderId;
 
@@ -71,29 +59,6 @@ export class WorkOrderHistoryController {
   async events(@Param('workOrderId') workOrderId: string, @Query() query: unknown) {
     const { id, streamId } = this.streamOf(workOrderId);
     const q = parseContract(eventsQuery, query, 'query');
-    const fromMs = q.from === undefined ? -Infinity : Date.parse(q.from);
-    const toMs = q.to === undefined ? Infinity : Date.parse(q.to);
-    if (fromMs > toMs) throw new DomainError('CONTRACT.INVALID', `query.from (${q.from}) is after query.to (${q.to})`, 400, { errors: [{ field: 'query.from', message: 'must not be after to' }] });
-    const mine = isOf(id);
-    const matches = (e: StoredEvent) => mine(e) && (q.type === undefined || e.type === q.type) && Date.parse(e.occurredAt) >= fromMs && Date.parse(e.occurredAt) <= toMs;
-    const items: StoredEvent[] = [];
-    let next: number | null = q.fromVersion;
-    let scanned = 0;
-    while (next !== null && items.length < q.limit && scanned < SCAN_MAX) {
-      const size = Math.min(1000, SCAN_MAX - scanned);
-      const chunk = await this.store.readStream(streamId, { fromVersion: next, limit: size });
-      scanned += chunk.length;
-      next = chunk.length === 0 ? null : chunk[chunk.length - 1]!.streamVersion + 1;
-      for (const e of chunk) {
-        if (!matches(e)) continue;
-        items.push(e);
-        if (items.length === q.limit) {
-          next = e.streamVersion + 1;
-          break;
-        }
-      }
-      if (chunk.length < size && items.length < q.limit) next = null;
-    }
-    return { items, nextFromVersion: next };
+    return historyPage(this.store, streamId, q, isOf(id));
   }
 }

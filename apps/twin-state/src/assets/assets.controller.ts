@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { assetIdSchema, isoTimeSchema, parseContract, twinStatusSchema } from '@twinline/contracts';
+import { assetIdSchema, historyQuerySchema, parseContract, timeTravelQuerySchema, twinStatusSchema } from '@twinline/contracts';
 import { twinAt } from '@twinline/domain-twin';
-import { EVENT_STORE, type EventStore, type StoredEvent } from '@twinline/event-store';
-import { DomainError } from '@twinline/service-kit';
+import { EVENT_STORE, type EventStore } from '@twinline/event-store';
+import { DomainError, historyPage } from '@twinline/service-kit';
 import { foldTwin } from '../apply-readings/twin-repository';
 import { twinStreamId } from '../streams';
 import { currentTwinEvents } from '../twin-events';
@@ -15,21 +15,8 @@ const listQuery = z.object({
   after: assetIdSchema.optional(),
   limit: z.coerce.number().int('limit must be an integer').min(1, 'limit must be >= 1').max(1000, 'limit must be <= 1000').default(100),
 });
-const getQuery = z.object({
-  at: isoTimeSchema.optional(),
-  version: z.coerce.number().int('version must be an integer').min(0, 'version must be >= 0').optional(),
-});
-const eventsQuery = z.object({
-  fromVersion: z.coerce.number().int('fromVersion must be an integer').min(1, 'fromVersion must be >= 1').default(1),
-  limit: z.coerce.number().int('limit must be an integer').min(1, 'limit must be >= 1').max(1000, 'limit must be <= 1000').default(100),
-  type: z.string().regex(/^[A-Za-z]+$/, 'type must be an event type such as AlarmRaised').optional(),
-  /** Source-time window (occurredAt, instants): from inclusive, to inclusive. */
-  from: isoTimeSchema.optional(),
-  to: isoTimeSchema.optional(),
-});
-
-/** How many stored events one request of the history reads at most while filtering (then it answers with what it found and where to go on). */
-const EVENTS_SCAN_MAX = 10_000;
+const getQuery = timeTravelQuerySchema;
+const eventsQuery = historyQuerySchema('AlarmRaised');
 
 @Controller('v1/assets')
 export class AssetsController {
@@ -78,34 +65,6 @@ export class AssetsController {
   async events(@Param('assetId') assetId: string, @Query() query: unknown) {
     const id = parseContract(assetIdSchema, assetId, 'assetId');
     const q = parseContract(eventsQuery, query, 'query');
-    const fromMs = q.from === undefined ? -Infinity : Date.parse(q.from);
-    const toMs = q.to === undefined ? Infinity : Date.parse(q.to);
-    if (fromMs > toMs) throw new DomainError('CONTRACT.INVALID', `query.from (${q.from}) is after query.to (${q.to})`, 400, { errors: [{ field: 'query.from', message: 'must not be after to' }] });
-    const filtered = q.type !== undefined || q.from !== undefined || q.to !== undefined;
-    if (!filtered) {
-      const page = await this.store.readStream(twinStreamId(id), { fromVersion: q.fromVersion, limit: q.limit });
-      const last = page[page.length - 1];
-      return { items: page, nextFromVersion: page.length === q.limit && last ? last.streamVersion + 1 : null };
-    }
-    const matches = (e: StoredEvent) => (q.type === undefined || e.type === q.type) && Date.parse(e.occurredAt) >= fromMs && Date.parse(e.occurredAt) <= toMs;
-    const items: StoredEvent[] = [];
-    let next: number | null = q.fromVersion;
-    let scanned = 0;
-    while (next !== null && items.length < q.limit && scanned < EVENTS_SCAN_MAX) {
-      const size = Math.min(1000, EVENTS_SCAN_MAX - scanned);
-      const chunk = await this.store.readStream(twinStreamId(id), { fromVersion: next, limit: size });
-      scanned += chunk.length;
-      next = chunk.length === 0 ? null : chunk[chunk.length - 1]!.streamVersion + 1;
-      for (const e of chunk) {
-        if (!matches(e)) continue;
-        items.push(e);
-        if (items.length === q.limit) {
-          next = e.streamVersion + 1;
-          break;
-        }
-      }
-      if (chunk.length < size && items.length < q.limit) next = null;
-    }
-    return { items, nextFromVersion: next };
+    return historyPage(this.store, twinStreamId(id), q);
   }
 }

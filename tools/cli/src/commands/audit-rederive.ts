@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { authSecret, createToken } from '../auth';
+import { cliToken } from '../auth';
+import { requestJson } from '../api';
 
 export const AUDIT_REDERIVE_HELP = `Usage: npx twinline audit rederive <assetId> [--json] [--twin <url>] [--scheduler <url>] [--token <token>]
 
@@ -55,17 +56,11 @@ export interface RederiveReport {
   readonly workOrders: WorkOrdersRederiveAnswer | null;
 }
 
+/** GET with a long timeout (a long history takes a while); a 404 is an answer, other failures are errors. */
 async function get<T>(url: string, token: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(120_000) });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  if (!response.ok && response.status !== 404) throw new Error(`GET ${url} → ${response.status}: ${text.slice(0, 500)}`);
-  return { status: response.status, body: body as T };
+  const r = await requestJson<T>('GET', url, token, { timeoutMs: 120_000 });
+  if ((r.status < 200 || r.status > 299) && r.status !== 404) throw new Error(`GET ${url} → ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
+  return r;
 }
 
 /** Asks both services to re-derive the asset's decisions. */
@@ -106,14 +101,6 @@ export function formatRederive(report: RederiveReport): string {
   return lines.join('\n');
 }
 
-function auditorToken(): string {
-  try {
-    return createToken({ sub: 'twinline-audit', roles: ['auditor'], ttlSeconds: 3600 }, authSecret().secret).token;
-  } catch (error) {
-    throw new Error(`no token: pass --token or set TWINLINE_TOKEN (npx twinline token create --sub me --role auditor); ${(error as Error).message}`);
-  }
-}
-
 /** `twinline audit rederive <assetId>`: prints the report; returns the exit code (1 on a divergence). */
 export async function auditRederive(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -133,7 +120,7 @@ export async function auditRederive(args: readonly string[]): Promise<number> {
   }
   const [assetId, ...extra] = positionals;
   if (!assetId || extra.length) throw new Error(`audit rederive takes one asset id\n\n${AUDIT_REDERIVE_HELP}`);
-  const token = values.token || process.env.TWINLINE_TOKEN || auditorToken();
+  const token = cliToken(values.token, 'auditor', 'twinline-audit');
   const report = await rederive({ assetId, twin: values.twin!, scheduler: values.scheduler!, token });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatRederive(report));
   return report.ok ? 0 : 1;

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { verifyExport, type ChainBreak, type ExportFormat, type StoreVerification, type StreamHeadEntry } from '@twinline/event-store';
-import { authSecret, createToken } from '../auth';
+import { cliToken } from '../auth';
 
 export const AUDIT_USAGE = `npx twinline audit verify [--service twin-state|maintenance-scheduler|all] [--stream <streamId>] [--json]
        npx twinline audit heads [--service twin-state|maintenance-scheduler|all] [--stream <streamId>] [--out <file>]
@@ -52,15 +52,7 @@ export async function audit(args: string[]): Promise<void> {
 }
 
 /** The token: --token, TWINLINE_TOKEN, else an auditor token (1 h) signed with the services' secret. */
-function tokenOf(values: Values): string {
-  if (values.token) return values.token;
-  if (process.env.TWINLINE_TOKEN) return process.env.TWINLINE_TOKEN;
-  try {
-    return createToken({ sub: 'twinline-audit', roles: ['auditor'], ttlSeconds: 3600 }, authSecret().secret).token;
-  } catch (error) {
-    throw new Error(`no token: pass --token or set TWINLINE_TOKEN (npx twinline token create --sub <you> --role auditor); ${(error as Error).message}`);
-  }
-}
+const tokenOf = (values: Values): string => cliToken(values.token, 'auditor', 'twinline-audit');
 
 function services(values: Values, allowAll = true): Audited[] {
   const service = values.service ?? (allowAll ? 'all' : 'twin-state');

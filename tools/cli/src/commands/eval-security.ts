@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
-import { authSecret, createToken } from '../auth';
+import { cliToken } from '../auth';
+import { requestJson } from '../api';
 import { ROOT } from '../platform';
 import { buildStream, type SentReading } from '../eval/security.inject';
 import { scoreSecurity, type QuarantineRecord } from '../eval/security.score';
@@ -35,15 +36,6 @@ interface Options {
   readonly token: string;
 }
 
-/** An admin token (1 h) signed with the services' secret, for registering the test's assets and devices. */
-function adminToken(): string {
-  try {
-    return createToken({ sub: 'twinline-eval', roles: ['admin'], ttlSeconds: 3600 }, authSecret().secret).token;
-  } catch (error) {
-    throw new Error(`no admin token: pass --token or set TWINLINE_TOKEN (npx twinline token create --sub eval --role admin); ${(error as Error).message}`);
-  }
-}
-
 function parseOptions(args: string[]): Options {
   const { values } = parseArgs({
     args,
@@ -71,7 +63,7 @@ function parseOptions(args: string[]): Options {
     if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${text}"`);
     return n;
   };
-  const token = values.token || process.env.TWINLINE_TOKEN || adminToken();
+  const token = cliToken(values.token, 'admin', 'twinline-eval');
   return {
     json: values.json!,
     ...(values.rows !== undefined ? { rows: integer('rows', 10) } : {}),
@@ -91,25 +83,8 @@ function parseOptions(args: string[]): Options {
   };
 }
 
-async function api<T>(method: 'GET' | 'PUT', url: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    /* not JSON: keep the text */
-  }
-  return { status: response.status, body: parsed as T };
-}
-
 async function mustPut(url: string, token: string, body: unknown): Promise<void> {
-  const r = await api('PUT', url, token, body);
+  const r = await requestJson('PUT', url, token, { body });
   if (r.status < 200 || r.status > 299) throw new Error(`PUT ${url} → ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
 }
 
@@ -159,14 +134,14 @@ class AssetProgress {
 
   private async page(after: string | null): Promise<QuarantinePage> {
     const url = `${this.o.integrity}/v1/quarantine?assetId=${encodeURIComponent(this.assetId)}&limit=1000${after ? `&after=${after}` : ''}`;
-    const r = await api<QuarantinePage>('GET', url, this.o.token);
+    const r = await requestJson<QuarantinePage>('GET', url, this.o.token);
     if (r.status !== 200) throw new Error(`GET ${url} → ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
     return r.body;
   }
 
   private async readApplied(): Promise<number> {
     const url = `${this.o.twin}/v1/assets/${encodeURIComponent(this.assetId)}`;
-    const r = await api<{ readingsApplied: number }>('GET', url, this.o.token);
+    const r = await requestJson<{ readingsApplied: number }>('GET', url, this.o.token);
     if (r.status === 404) return 0; // no twin yet: nothing applied
     if (r.status !== 200) throw new Error(`GET ${url} → ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
     return r.body.readingsApplied;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { authSecret, createToken } from '../auth';
+import { cliToken } from '../auth';
+import { requestJson } from '../api';
 
 /** The rebuildable read models and the service (and its default URL) that keeps each. */
 export const PROJECTIONS = {
@@ -29,18 +30,6 @@ swaps it in when caught up; prints progress (position/head, events/s, ETA) until
 Service URLs default to TWIN_URL / SCHEDULER_URL or the local ports 3003 / 3004. The token comes
 from --token, TWINLINE_TOKEN, or is minted with the local AUTH_SECRET (rebuild needs admin).`;
 
-async function call<T>(method: 'GET' | 'POST', url: string, token: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* not JSON: keep the text */
-  }
-  return { status: response.status, body: body as T };
-}
-
 function describe(body: unknown): string {
   const b = body as { title?: string; detail?: string } | string;
   return typeof b === 'string' ? b : `${b.title ?? ''}${b.detail ? `: ${b.detail}` : ''}`;
@@ -57,29 +46,19 @@ export function progressLine(s: RebuildStatus): string {
  */
 export async function rebuildProjection(o: { name: ProjectionName; serviceUrl: string; token: string; pollMs?: number; print?: (line: string) => void }): Promise<RebuildStatus> {
   const base = `${o.serviceUrl.replace(/\/$/, '')}/v1/admin/projections/${o.name}`;
-  const started = await call<RebuildStatus>('POST', `${base}/rebuild`, o.token);
+  const started = await requestJson<RebuildStatus>('POST', `${base}/rebuild`, o.token);
   if (started.status !== 202) throw new Error(`POST ${base}/rebuild → ${started.status}: ${describe(started.body)}`);
   const print = o.print ?? ((line: string) => console.log(line));
   print(progressLine(started.body));
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, o.pollMs ?? 1000));
-    const polled = await call<RebuildStatus>('GET', base, o.token);
+    const polled = await requestJson<RebuildStatus>('GET', base, o.token);
     if (polled.status !== 200) throw new Error(`GET ${base} → ${polled.status}: ${describe(polled.body)}`);
     const s = polled.body;
     print(progressLine(s));
     if (s.startedAt !== started.body.startedAt) throw new Error(`another rebuild of ${o.name} started meanwhile (at ${s.startedAt})`);
     if (s.state === 'swapped') return s;
     if (s.state === 'failed') throw new Error(`rebuild of ${o.name} failed (the live read model is unchanged): ${s.error}`);
-  }
-}
-
-function token(given: string | undefined, role: 'admin' | 'auditor'): string {
-  if (given) return given;
-  if (process.env.TWINLINE_TOKEN) return process.env.TWINLINE_TOKEN;
-  try {
-    return createToken({ sub: 'twinline-cli', roles: [role], ttlSeconds: 3600 }, authSecret().secret).token;
-  } catch (error) {
-    throw new Error(`no token: pass --token or set TWINLINE_TOKEN (npx twinline token create --sub me --role ${role}); ${(error as Error).message}`);
   }
 }
 
@@ -92,9 +71,9 @@ export async function projections(args: string[]): Promise<void> {
   }
   if (action === 'list') {
     const urls = values['service-url'] ? [values['service-url']] : [...new Set(Object.values(PROJECTIONS).map((p) => process.env[p.env] ?? p.url))];
-    const t = token(values.token, 'auditor');
+    const t = cliToken(values.token, 'auditor');
     for (const url of urls) {
-      const r = await call<{ items: RebuildStatus[] }>('GET', `${url.replace(/\/$/, '')}/v1/admin/projections`, t);
+      const r = await requestJson<{ items: RebuildStatus[] }>('GET', `${url.replace(/\/$/, '')}/v1/admin/projections`, t);
       if (r.status !== 200) throw new Error(`GET ${url}/v1/admin/projections → ${r.status}: ${describe(r.body)}`);
       for (const s of r.body.items) console.log(progressLine(s));
     }
@@ -104,6 +83,6 @@ export async function projections(args: string[]): Promise<void> {
   if (name === undefined || !(name in PROJECTIONS)) throw new Error(`projections rebuild needs a projection: one of ${Object.keys(PROJECTIONS).join(', ')}${name ? ` (got "${name}")` : ''}`);
   const p = PROJECTIONS[name as ProjectionName];
   const serviceUrl = values['service-url'] ?? process.env[p.env] ?? p.url;
-  const done = await rebuildProjection({ name: name as ProjectionName, serviceUrl, token: token(values.token, 'admin') });
+  const done = await rebuildProjection({ name: name as ProjectionName, serviceUrl, token: cliToken(values.token, 'admin') });
   console.log(`✔ ${name} rebuilt from position 0 and swapped in: ${done.events} events at ${done.eventsPerSecond} events/s (${p.service} at ${serviceUrl})`);
 }
