@@ -5,6 +5,7 @@ import { AssessTelemetryConsumer, integrityStoreProviders } from './assess-telem
 import { QuarantineController } from './quarantine/quarantine.controller';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryLoader } from './registry/registry-loader';
+import { registryDirectoryProviders } from './registry/registry-directory';
 
 @Module({})
 export class IntegrityModule {
@@ -13,7 +14,7 @@ export class IntegrityModule {
     return {
       module: IntegrityModule,
       controllers: [...basics.controllers, QuarantineController, RegistryController],
-      providers: [...basics.providers, ...integrityStoreProviders(schema), RegistryLoader, AssessTelemetryConsumer],
+      providers: [...basics.providers, ...integrityStoreProviders(schema), ...registryDirectoryProviders, RegistryLoader, AssessTelemetryConsumer],
     };
   }
 }

@@ -1,7 +1,8 @@
 /**
  * JetStream streams and subjects. Every name is derived from one optional prefix so that a test
  * suite (or a second installation on a shared NATS) owns its streams and subjects outright.
- * Production uses the empty prefix: streams TELEMETRY, TWIN, MAINTENANCE, DEADLETTER.
+ * Production uses the empty prefix: streams TELEMETRY, TWIN, MAINTENANCE, DEADLETTER, and the
+ * key-value bucket ASSETS (kept by JetStream in the stream KV_ASSETS).
  */
 export interface Topology {
   readonly prefix: string;
@@ -10,6 +11,14 @@ export interface Topology {
     readonly twin: string;
     readonly maintenance: string;
     readonly deadletter: string;
+  };
+  /**
+   * JetStream key-value buckets (JetStream keeps bucket B in the stream `KV_B`).
+   * assets: integrity's asset directory, one key per asset id, the value its AssetDescription
+   * {assetId, assetClass, site} as JSON (see service-kit asset-directory-kv.ts).
+   */
+  readonly buckets: {
+    readonly assets: string;
   };
   /** Subject filters owned by each stream. */
   readonly streamSubjects: {
@@ -46,6 +55,8 @@ export function topology(prefix = ''): Topology {
   return {
     prefix,
     streams: { telemetry: `${n}TELEMETRY`, twin: `${n}TWIN`, maintenance: `${n}MAINTENANCE`, deadletter: `${n}DEADLETTER` },
+    // Bucket names allow [A-Za-z0-9_-], as stream names do here: the same derivation.
+    buckets: { assets: `${n}ASSETS` },
     streamSubjects: {
       telemetry: `${s}telemetry.>`,
       twin: `${s}twin.>`,

@@ -1,4 +1,4 @@
-import { DiscardPolicy, RetentionPolicy, StorageType, nanos, type JetStreamManager, type StreamConfig } from 'nats';
+import { DiscardPolicy, RetentionPolicy, StorageType, nanos, type JetStreamClient, type JetStreamManager, type KV, type StreamConfig } from 'nats';
 import type { Topology } from '@twinline/contracts';
 
 export interface StreamLimits {
@@ -44,9 +44,30 @@ export async function ensureStreams(jsm: JetStreamManager, t: Topology, limits: 
   }
 }
 
-/** Deletes the streams of a topology (tests clean up their own). */
+/** The stream JetStream keeps a key-value bucket in. */
+export function bucketStreamName(bucket: string): string {
+  return `KV_${bucket}`;
+}
+
+/**
+ * Opens a key-value bucket, creating it when it does not exist: one value per key (history 1: a
+ * directory, not a log), on file, with the topology's replicas. Every service opens its buckets with
+ * the same settings, so whichever comes first creates it; an existing bucket is used as it is.
+ */
+export async function openBucket(js: JetStreamClient, bucket: string, limits: Pick<StreamLimits, 'replicas'> = {}): Promise<KV> {
+  const options = { history: 1, replicas: limits.replicas ?? 1, storage: StorageType.File };
+  try {
+    return await js.views.kv(bucket, options);
+  } catch (error) {
+    // Another service created it between nats.js's info and add: open what is there.
+    if (!String((error as Error)?.message ?? error).includes('already in use')) throw error;
+    return js.views.kv(bucket, options);
+  }
+}
+
+/** Deletes the streams and key-value buckets of a topology (tests clean up their own). */
 export async function deleteStreams(jsm: JetStreamManager, t: Topology): Promise<void> {
-  for (const name of Object.values(t.streams)) {
+  for (const name of [...Object.values(t.streams), ...Object.values(t.buckets).map(bucketStreamName)]) {
     try {
       await jsm.streams.delete(name);
     } catch (error) {

@@ -15,3 +15,4 @@ export * from './projection-rebuild.controller';
 export * from './rules-config';
 export * from './audit-chain';
 export * from './history';
+export * from './asset-directory';

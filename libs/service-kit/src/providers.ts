@@ -1,7 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Topology } from '@twinline/contracts';
 import { Messaging } from '@twinline/messaging';
+import { createLogger } from '@twinline/observability';
+import { ASSET_DIRECTORY, KvAssetDirectory, type AssetDirectory } from './asset-directory';
 import { Readiness } from './health';
 import { createPool } from './postgres';
 
@@ -21,6 +23,23 @@ export function messagingProvider(name: string, config: { NATS_URL: string; STRE
   };
 }
 
+/**
+ * The service's AssetDirectory (inject ASSET_DIRECTORY): the asset bucket integrity publishes,
+ * loaded at start (waiting at most a few seconds) and followed live. It adds no readiness check:
+ * a service whose directory is empty or behind still works, it only knows fewer assets.
+ */
+export function assetDirectoryProvider(name: string, config: { STREAM_REPLICAS?: number }, topology: Topology): Provider {
+  return {
+    provide: ASSET_DIRECTORY,
+    inject: [Messaging],
+    useFactory: async (bus: Messaging) => {
+      const directory = new KvAssetDirectory(bus.nc, topology.buckets.assets, { replicas: config.STREAM_REPLICAS ?? 1, log: createLogger(name) });
+      await directory.start();
+      return directory;
+    },
+  };
+}
+
 export function poolProvider(name: string, config: { DATABASE_URL: string; DB_POOL_MAX: number }): Provider {
   return {
     provide: PG_POOL,
@@ -33,14 +52,16 @@ export function poolProvider(name: string, config: { DATABASE_URL: string; DB_PO
   };
 }
 
-/** Closes NATS (consumers first, unhandled messages go back) and then Postgres on shutdown. */
+/** Closes NATS (the asset directory's watch, consumers, unhandled messages go back) and then Postgres on shutdown. */
 @Injectable()
 export class ConnectionCloser implements OnApplicationShutdown {
   constructor(
     @Inject(Messaging) private readonly bus: Messaging,
     @Inject(PG_POOL) private readonly pool: Pool | null,
+    @Optional() @Inject(ASSET_DIRECTORY) private readonly directory?: AssetDirectory & { close?: () => Promise<void> },
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.directory?.close?.();
     await this.bus.close();
     await this.pool?.end();
   }

@@ -3,14 +3,15 @@ import type { Pool } from 'pg';
 import { CHECKPOINT_STORE, EVENT_STORE, PostgresCheckpointStore, PostgresEventStore } from '@twinline/event-store';
 import { HealthController, Readiness } from './health';
 import { MetricsController, metricsProvider } from './metrics';
-import { ConnectionCloser, PG_POOL, TOPOLOGY, messagingProvider, poolProvider } from './providers';
+import { ConnectionCloser, PG_POOL, TOPOLOGY, assetDirectoryProvider, messagingProvider, poolProvider } from './providers';
 import { topologyFrom } from './config';
 import { authProviders } from './auth';
 
 /**
  * What every service module has: health and metrics endpoints, its config under `configToken`,
- * the NATS topology and connection, Postgres (or none), closing both on shutdown, and the guard
- * that checks the access token of every HTTP request (see auth/auth.guard.ts).
+ * the NATS topology and connection, the asset directory (ASSET_DIRECTORY, read from the bucket
+ * integrity publishes), Postgres (or none), closing both on shutdown, and the guard that checks the
+ * access token of every HTTP request (see auth/auth.guard.ts).
  */
 export function serviceBasics(
   name: string,
@@ -26,6 +27,7 @@ export function serviceBasics(
       { provide: configToken, useValue: config },
       { provide: TOPOLOGY, useValue: topology },
       messagingProvider(name, config, topology),
+      assetDirectoryProvider(name, config, topology),
       options.postgres ? poolProvider(name, config) : { provide: PG_POOL, useValue: null },
       metricsProvider,
       ConnectionCloser,

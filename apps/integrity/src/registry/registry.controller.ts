@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { assetIdSchema, assetRegistrationSchema, deviceIdSchema, deviceRegistrationSchema, parseContract } from '@twinline/contracts';
 import { RuleOverrideError, rulesFor } from '@twinline/domain-integrity';
 import { Actor, DomainError, RequireRoles } from '@twinline/service-kit';
+import { RegistryDirectory } from './registry-directory';
 import { RegistryStore } from './registry-store';
 
 const assetsQuery = z.object({ assetId: assetIdSchema.optional() });
@@ -27,11 +28,15 @@ export function checkOverrides(registration: { assetClass: Parameters<typeof rul
 
 /**
  * The asset and device registry: `admin` registers, every role reads. Secrets are write-only: a
- * device registered without one gets a generated secret in the answer, once.
+ * device registered without one gets a generated secret in the answer, once. An asset's class and
+ * site go to the asset directory the other services read, once the registry has stored them.
  */
 @Controller('v1/registry')
 export class RegistryController {
-  constructor(@Inject(RegistryStore) private readonly registry: RegistryStore) {}
+  constructor(
+    @Inject(RegistryStore) private readonly registry: RegistryStore,
+    @Inject(RegistryDirectory) private readonly directory: RegistryDirectory,
+  ) {}
 
   @Put('assets/:assetId')
   @RequireRoles('admin')
@@ -40,7 +45,9 @@ export class RegistryController {
     const registration = parseContract(assetRegistrationSchema, body ?? {}, 'asset registration');
     checkOverrides(registration);
     await this.registry.put({ assets: [{ assetId: id, ...registration }] }, actor);
-    return (await this.registry.assets({ assetId: id }))[0];
+    const stored = await this.registry.assets({ assetId: id });
+    await this.directory.published(stored);
+    return stored[0];
   }
 
   @Get('assets')
