@@ -8,9 +8,13 @@ export const SCHEDULER_SERVICE = 'maintenance-scheduler';
 export const MAINTENANCE_RULES_VERSION = rulesVersion(MAINTENANCE_RULES);
 export const MAINTENANCE_RULES_METADATA: RulesMetadata = Object.freeze({ version: MAINTENANCE_RULES_VERSION });
 
-/** `RulesConfigured` data for `config-maintenance-scheduler` (without `configuredAt`). */
+/**
+ * `RulesConfigured` data for `config-maintenance-scheduler` (without `configuredAt`): every rule of
+ * MAINTENANCE_RULES (priority by severity and by time to failure, due dates, attachment, resets), as
+ * plain data, so the recorded rules hash to the recorded version.
+ */
 export const MAINTENANCE_RULES_CONFIGURED: Omit<MaintenanceRulesConfiguredData, 'configuredAt'> = {
   service: 'maintenance-scheduler',
   version: MAINTENANCE_RULES_VERSION,
-  rules: { ...MAINTENANCE_RULES, priorityBySeverity: { ...MAINTENANCE_RULES.priorityBySeverity } },
+  rules: JSON.parse(JSON.stringify(MAINTENANCE_RULES)) as MaintenanceRulesConfiguredData['rules'],
 };

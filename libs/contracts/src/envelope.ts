@@ -15,6 +15,8 @@ export const eventMetadataSchema = z.object({
   commandAt: isoTimeSchema.optional(),
   /** Work-order events: the AlarmRaised the scheduler decided them from. */
   alarm: consumedAlarmSchema.optional(),
+  /** Work-order events: the command they were decided from (a planner's transition, an alarm, a prediction): the re-derivation audit decides it again. */
+  command: z.object({ type: z.string().min(1), data: z.record(z.string(), z.unknown()) }).optional(),
 });
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 

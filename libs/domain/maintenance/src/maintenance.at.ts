@@ -7,7 +7,7 @@ import { initialMaintenanceState, type MaintenanceState } from './maintenance.st
 export interface TimedMaintenanceEvent {
   readonly type: string;
   readonly data: unknown;
-  /** The source time of the alarm behind the event (`openedAt` / `attachedAt`). */
+  /** The source time of the event: the alarm, prediction or schedule behind it (`openedAt` / `attachedAt`), or the planner step's `at`. */
   readonly occurredAt: string;
 }
 
