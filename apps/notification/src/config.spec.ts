@@ -98,3 +98,54 @@ describe('notification config: rate limit and quiet hours', () => {
     expect(problemsOf({ NOTIFY_QUIET_HOURS: '06:00-06:00' }).join('\n')).toContain('NOTIFY_QUIET_HOURS: must start and end at different times');
   });
 });
+
+describe('notification config: routes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'notify-routes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const SMTP = { NOTIFY_SMTP_URL: 'smtp://mail.example.com:587', NOTIFY_EMAIL_FROM: 'twinline@example.com' };
+  const ROUTES = {
+    recipients: [
+      { name: 'alice', email: 'alice@example.com', roles: ['operator'] },
+      { name: 'planning', webhook: 'https://hooks.example.com/planning', roles: ['planner'], quietHours: '22:00-06:00' },
+    ],
+    rules: [{ name: 'north-pumps', sites: ['north-field'], minSeverity: 'HIGH', notify: ['alice'], escalation: [{ afterMinutes: 15, notifyRoles: ['planner'] }] }],
+  };
+
+  it('given no NOTIFY_ROUTES, then no routes: everything goes to NOTIFY_WEBHOOK_URL and NOTIFY_EMAIL_TO as before', () => {
+    expect(loadNotificationConfig(AUTH).routes).toBeUndefined();
+  });
+
+  it('given NOTIFY_ROUTES or NOTIFY_ROUTES_FILE, then the routes, recipients\' quiet hours in NOTIFY_TIMEZONE; NOTIFY_EMAIL_TO is optional then', () => {
+    const c = loadNotificationConfig({ ...AUTH, ...SMTP, NOTIFY_TIMEZONE: 'Europe/Berlin', NOTIFY_ROUTES: JSON.stringify(ROUTES) });
+    expect(c.routes?.recipients.map((r) => r.name)).toEqual(['alice', 'planning']);
+    expect(c.routes?.recipients[1]!.quietHours).toEqual({ startMinute: 1320, endMinute: 360, timeZone: 'Europe/Berlin' });
+    expect(c.routes?.rules[0]!.escalation).toEqual([{ afterMs: 900_000, notify: [], notifyRoles: ['planner'] }]);
+    const file = join(dir, 'routes.json');
+    writeFileSync(file, JSON.stringify(ROUTES));
+    expect(loadNotificationConfig({ ...AUTH, ...SMTP, NOTIFY_ROUTES_FILE: file }).routes?.rules.map((r) => r.name)).toEqual(['north-pumps']);
+  });
+
+  it('given bad routes, then every problem names the variable, the path with the rule or recipient, and what is wrong', () => {
+    const bad = { ...ROUTES, rules: [{ ...ROUTES.rules[0], notify: ['bob'], minSeverity: 'URGENT' }] };
+    expect(problemsOf({ ...SMTP, NOTIFY_ROUTES: JSON.stringify(bad) })).toEqual(['NOTIFY_ROUTES: rules.0 ("north-pumps").minSeverity: minSeverity must be one of LOW, MEDIUM, HIGH, CRITICAL (or a priority P1-P4)']);
+    expect(problemsOf({ ...SMTP, NOTIFY_ROUTES: JSON.stringify({ ...bad, rules: [{ ...bad.rules[0], minSeverity: 'HIGH' }] }) })).toEqual([
+      'NOTIFY_ROUTES: rules.0 ("north-pumps").notify.0: no recipient is named "bob" (recipients: alice, planning)',
+    ]);
+    expect(problemsOf({ ...SMTP, NOTIFY_ROUTES: '{"recipients": [' })).toEqual([expect.stringMatching(/^NOTIFY_ROUTES: \(root\): routes must be JSON: /)]);
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify(bad));
+    expect(problemsOf({ ...SMTP, NOTIFY_ROUTES_FILE: file })[0]).toMatch(new RegExp(`^NOTIFY_ROUTES_FILE ${file}: rules\\.0 \\("north-pumps"\\)\\.minSeverity: `));
+  });
+
+  it('given a recipient with an e-mail address but no SMTP server, then it says what e-mail needs; other variables\' problems come too', () => {
+    expect(problemsOf({ NOTIFY_ROUTES: JSON.stringify(ROUTES), NOTIFY_RATE_LIMIT: '0' })).toEqual([
+      expect.stringMatching(/^NOTIFY_RATE_LIMIT: /),
+      'NOTIFY_ROUTES: recipients.0 ("alice").email: e-mail needs NOTIFY_SMTP_URL and NOTIFY_EMAIL_FROM',
+    ]);
+  });
+
+  it('given both NOTIFY_ROUTES and NOTIFY_ROUTES_FILE, or a file that cannot be read, then it stops naming them', () => {
+    expect(problemsOf({ NOTIFY_ROUTES: '{}', NOTIFY_ROUTES_FILE: join(dir, 'routes.json') })).toEqual(['NOTIFY_ROUTES_FILE: set NOTIFY_ROUTES or NOTIFY_ROUTES_FILE, not both']);
+    expect(problemsOf({ NOTIFY_ROUTES_FILE: join(dir, 'missing.json') })).toEqual([`NOTIFY_ROUTES_FILE: cannot read ${join(dir, 'missing.json')} (ENOENT)`]);
+  });
+});

@@ -10,12 +10,14 @@ const listQuery = z.object({
   status: z.enum(['PENDING', 'SENDING', 'DELIVERED', 'DEAD', 'UNROUTED', 'SUPPRESSED']).optional(),
   kind: z.enum(NOTIFICATION_KINDS).optional(),
   assetId: assetIdSchema.optional(),
+  /** A recipient of NOTIFY_ROUTES. */
+  recipient: z.string().min(1, 'recipient must not be empty').max(64, 'recipient must be at most 64 characters').optional(),
   after: z.string().regex(/^\d+$/, 'after must be a position returned as nextAfter').optional(),
   limit: z.coerce.number().int('limit must be an integer').min(1, 'limit must be >= 1').max(1000, 'limit must be <= 1000').default(100),
 });
 
 /**
- * GET /v1/deliveries?status=&kind=&assetId=&after=&limit= — the delivery log with every attempt and
+ * GET /v1/deliveries?status=&kind=&assetId=&recipient=&after=&limit= — the delivery log with every attempt and
  * every admin retry; POST /v1/deliveries/:deliveryId/retry — an admin sends a dead letter again.
  */
 @Controller('v1/deliveries')

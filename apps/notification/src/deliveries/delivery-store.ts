@@ -14,6 +14,8 @@ export interface NewDelivery {
   subject: string;
   body: Record<string, unknown>;
   target: string | null;
+  /** The routes' recipient it goes to; null without NOTIFY_ROUTES (and for what no rule routes): NOTIFY_WEBHOOK_URL or NOTIFY_EMAIL_TO. */
+  recipient?: string | null;
   status: Extract<DeliveryStatus, 'PENDING' | 'UNROUTED' | 'SUPPRESSED'>;
   /** W3C trace context of the event announced (the webhook call continues that trace). */
   traceparent?: string | null;
@@ -58,6 +60,12 @@ export interface AttemptRow {
   durationMs: number;
 }
 
+/** What a rate limit and de-duplication count together: one asset, one recipient (none without routes), one channel. */
+const throttleKey = (assetId: string, recipient: string | null, channel: string) => `${channel} ${recipient ?? ''} ${assetId}`;
+
+/** Decides a new delivery given those recorded before it for its asset, recipient and channel, at the database's now. */
+export type DecideDelivery = (d: NewDelivery, recent: readonly RecentNotification[], nowMs: number) => NewDelivery;
+
 function toRow(r: Record<string, unknown>): DeliveryRow {
   return {
     deliveryId: r.delivery_id as string,
@@ -68,6 +76,7 @@ function toRow(r: Record<string, unknown>): DeliveryRow {
     subject: r.subject as string,
     body: r.body as Record<string, unknown>,
     target: (r.target as string | null) ?? null,
+    recipient: (r.recipient as string | null) ?? null,
     traceparent: (r.traceparent as string | null) ?? null,
     status: r.status as NewDelivery['status'],
     attempts: Number(r.attempts),
@@ -103,9 +112,9 @@ export class DeliveryStore {
     if (deliveries.length === 0) return 0;
     const iso = (t: Date | string | null | undefined) => (t === undefined || t === null ? null : new Date(t).toISOString());
     const r = await q.query(
-      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, status, traceparent, next_attempt_at, suppressed_reason, held_until)
-       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.status, d.traceparent, COALESCE(d.next_attempt_at, now()), d.suppressed_reason, d.held_until
-       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, status text, traceparent text,
+      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, recipient, status, traceparent, next_attempt_at, suppressed_reason, held_until)
+       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.recipient, d.status, d.traceparent, COALESCE(d.next_attempt_at, now()), d.suppressed_reason, d.held_until
+       FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, recipient text, status text, traceparent text,
          next_attempt_at timestamptz, suppressed_reason text, held_until timestamptz)
        ON CONFLICT DO NOTHING`,
       [
@@ -119,6 +128,7 @@ export class DeliveryStore {
             subject: d.subject,
             body: d.body,
             target: d.target,
+            recipient: d.recipient ?? null,
             status: d.status,
             traceparent: d.traceparent ?? null,
             next_attempt_at: iso(d.nextAttemptAt),
@@ -131,47 +141,50 @@ export class DeliveryStore {
     return r.rowCount ?? 0;
   }
 
-  /** Serialises decisions per asset and channel (rate limit, digest) across consumers and instances; take in sorted order. */
-  private async lockAssetChannels(client: PoolClient, keys: readonly { assetId: string; channel: string }[]): Promise<void> {
-    const sorted = [...new Set(keys.map((k) => `${k.channel} ${k.assetId}`))].sort();
+  /** Serialises decisions per asset, recipient and channel (rate limit, digest) across consumers and instances; take in sorted order. */
+  private async lockAssetChannels(client: PoolClient, keys: readonly { assetId: string; channel: string; recipient?: string | null | undefined }[]): Promise<void> {
+    const sorted = [...new Set(keys.map((k) => throttleKey(k.assetId, k.recipient ?? null, k.channel)))].sort();
     for (const key of sorted) await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.s, key]);
   }
 
   /**
    * Records deliveries as `decide` has them: it sees each new delivery with the notifications
-   * recorded for its asset and channel in the last `windowMs` (digests left out; those decided
-   * earlier in this batch included) and the database's now, and returns what to record (sent,
-   * deferred or SUPPRESSED). Serialised per asset and channel; a delivery already recorded (a
-   * redelivered event) is neither decided again nor recorded twice.
+   * recorded for its asset, recipient and channel in the last `windowMs` (digests left out; those
+   * decided earlier in this batch included) and the database's now, and returns what to record
+   * (sent, deferred or SUPPRESSED). Serialised per asset, recipient and channel; a delivery already
+   * recorded (a redelivered event) is neither decided again nor recorded twice.
    */
-  async recordDecided(deliveries: readonly NewDelivery[], windowMs: number, decide: (d: NewDelivery, recent: readonly RecentNotification[], nowMs: number) => NewDelivery): Promise<number> {
+  async recordDecided(deliveries: readonly NewDelivery[], windowMs: number, decide: DecideDelivery): Promise<number> {
     if (deliveries.length === 0) return 0;
-    return withTransaction(this.pool, async (client) => {
-      await this.lockAssetChannels(client, deliveries);
-      const now = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now.getTime();
-      const ids = deliveries.map((d) => d.deliveryId);
-      const existing = new Set((await client.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${this.s}.deliveries WHERE delivery_id = ANY($1)`, [ids])).rows.map((r) => r.delivery_id));
-      const recent = await client.query<{ asset_id: string; channel: string; subject: string; created_at: Date; status: string }>(
-        `SELECT asset_id, channel, subject, created_at, status FROM ${this.s}.deliveries
-         WHERE asset_id = ANY($1) AND channel = ANY($2) AND kind <> 'digest' AND created_at > now() - ($3::bigint * interval '1 millisecond')
-         ORDER BY position`,
-        [[...new Set(deliveries.map((d) => d.assetId))], [...new Set(deliveries.map((d) => d.channel))], windowMs],
-      );
-      const byKey = new Map<string, RecentNotification[]>();
-      const keyOf = (assetId: string, channel: string) => `${channel} ${assetId}`;
-      const listOf = (key: string) => byKey.get(key) ?? byKey.set(key, []).get(key)!;
-      for (const r of recent.rows) listOf(keyOf(r.asset_id, r.channel)).push({ subject: r.subject, at: r.created_at.getTime(), suppressed: r.status === 'SUPPRESSED' });
-      const decided: NewDelivery[] = [];
-      for (const d of deliveries) {
-        if (existing.has(d.deliveryId)) continue;
-        existing.add(d.deliveryId);
-        const list = listOf(keyOf(d.assetId, d.channel));
-        const out = decide(d, list, now);
-        list.push({ subject: out.subject, at: now, suppressed: out.status === 'SUPPRESSED' });
-        decided.push(out);
-      }
-      return this.insert(client, decided);
-    });
+    return withTransaction(this.pool, (client) => this.recordDecidedIn(client, deliveries, windowMs, decide));
+  }
+
+  /** recordDecided within the caller's transaction (an escalation records its deliveries with its level). */
+  async recordDecidedIn(client: PoolClient, deliveries: readonly NewDelivery[], windowMs: number, decide: DecideDelivery): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    await this.lockAssetChannels(client, deliveries);
+    const now = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now.getTime();
+    const ids = deliveries.map((d) => d.deliveryId);
+    const existing = new Set((await client.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${this.s}.deliveries WHERE delivery_id = ANY($1)`, [ids])).rows.map((r) => r.delivery_id));
+    const recent = await client.query<{ asset_id: string; channel: string; recipient: string | null; subject: string; created_at: Date; status: string }>(
+      `SELECT asset_id, channel, recipient, subject, created_at, status FROM ${this.s}.deliveries
+       WHERE asset_id = ANY($1) AND channel = ANY($2) AND kind <> 'digest' AND created_at > now() - ($3::bigint * interval '1 millisecond')
+       ORDER BY position`,
+      [[...new Set(deliveries.map((d) => d.assetId))], [...new Set(deliveries.map((d) => d.channel))], windowMs],
+    );
+    const byKey = new Map<string, RecentNotification[]>();
+    const listOf = (key: string) => byKey.get(key) ?? byKey.set(key, []).get(key)!;
+    for (const r of recent.rows) listOf(throttleKey(r.asset_id, r.recipient, r.channel)).push({ subject: r.subject, at: r.created_at.getTime(), suppressed: r.status === 'SUPPRESSED' });
+    const decided: NewDelivery[] = [];
+    for (const d of deliveries) {
+      if (existing.has(d.deliveryId)) continue;
+      existing.add(d.deliveryId);
+      const list = listOf(throttleKey(d.assetId, d.recipient ?? null, d.channel));
+      const out = decide(d, list, now);
+      list.push({ subject: out.subject, at: now, suppressed: out.status === 'SUPPRESSED' });
+      decided.push(out);
+    }
+    return this.insert(client, decided);
   }
 
   /**
@@ -180,28 +193,29 @@ export class DeliveryStore {
    * at it (digest_id). Returns how many digests were recorded.
    */
   async releaseDigests(): Promise<number> {
-    const due = await this.pool.query<{ asset_id: string; channel: string }>(
-      `SELECT asset_id, channel FROM ${this.s}.deliveries WHERE status = 'SUPPRESSED' AND digest_id IS NULL GROUP BY asset_id, channel HAVING min(held_until) <= now()`,
+    const due = await this.pool.query<{ asset_id: string; channel: string; recipient: string | null }>(
+      `SELECT asset_id, channel, recipient FROM ${this.s}.deliveries WHERE status = 'SUPPRESSED' AND digest_id IS NULL GROUP BY asset_id, channel, recipient HAVING min(held_until) <= now()`,
     );
     let released = 0;
-    for (const { asset_id: assetId, channel } of due.rows) {
+    for (const { asset_id: assetId, channel, recipient } of due.rows) {
       released += await withTransaction(this.pool, async (client) => {
-        await this.lockAssetChannels(client, [{ assetId, channel }]);
+        await this.lockAssetChannels(client, [{ assetId, channel, recipient }]);
         const held = await client.query<{ delivery_id: string; subject: string; target: string | null; position: string; suppressed_reason: string | null }>(
           `SELECT delivery_id, subject, target, position::text, suppressed_reason FROM ${this.s}.deliveries
-           WHERE asset_id = $1 AND channel = $2 AND status = 'SUPPRESSED' AND digest_id IS NULL ORDER BY position`,
-          [assetId, channel],
+           WHERE asset_id = $1 AND channel = $2 AND recipient IS NOT DISTINCT FROM $3 AND status = 'SUPPRESSED' AND digest_id IS NULL ORDER BY position`,
+          [assetId, channel, recipient],
         );
         const last = held.rows[held.rows.length - 1];
         if (!last) return 0;
         const digest = digestFor(assetId, held.rows);
         const eventId = `digest:${assetId}:${last.position}`;
-        const deliveryId = `${eventId}:${channel}`;
+        const deliveryId = recipient === null ? `${eventId}:${channel}` : `${eventId}:${recipient}:${channel}`;
         await this.insert(client, [
           {
             deliveryId,
             eventId,
             channel,
+            recipient,
             kind: digest.kind,
             assetId,
             subject: digest.subject,
@@ -256,12 +270,13 @@ export class DeliveryStore {
     return new Map(r.rows.map((row) => [row.status, row.count]));
   }
 
-  async list(filter: { status?: string; kind?: string; assetId?: string; deliveryId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[]; retries: RetryRow[] }>> {
+  async list(filter: { status?: string; kind?: string; assetId?: string; recipient?: string; deliveryId?: string; after?: string; limit: number }): Promise<Array<DeliveryRow & { attemptLog: AttemptRow[]; retries: RetryRow[] }>> {
     const params: unknown[] = [filter.after ?? '0', filter.limit];
     const where = ['d.position > $1'];
     if (filter.status) where.push(`d.status = $${params.push(filter.status)}`);
     if (filter.kind) where.push(`d.kind = $${params.push(filter.kind)}`);
     if (filter.assetId) where.push(`d.asset_id = $${params.push(filter.assetId)}`);
+    if (filter.recipient) where.push(`d.recipient = $${params.push(filter.recipient)}`);
     if (filter.deliveryId) where.push(`d.delivery_id = $${params.push(filter.deliveryId)}`);
     const r = await this.pool.query(
       `SELECT d.*, COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'at', a.at, 'ok', a.ok, 'statusCode', a.status_code, 'error', a.error, 'durationMs', a.duration_ms) ORDER BY a.attempt)

@@ -94,3 +94,64 @@ export class DeliveriesThrottle1732560000600 implements MigrationInterface {
     await q.query(`ALTER TABLE ${s}.deliveries DROP COLUMN IF EXISTS suppressed_reason, DROP COLUMN IF EXISTS held_until, DROP COLUMN IF EXISTS digest_id`);
   }
 }
+
+/**
+ * Routing and escalation: a delivery names its recipient (null without NOTIFY_ROUTES), one per event,
+ * recipient and channel; `escalations` keeps every escalation of an unacknowledged alarm (it survives a
+ * restart), `alarm_stops` the first acknowledgement or clearing of each alarm (one that arrives before
+ * its alarm's escalation still stops it).
+ */
+export class DeliveriesRouting1732560000700 implements MigrationInterface {
+  name = 'DeliveriesRouting1732560000700';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`ALTER TABLE ${s}.deliveries ADD COLUMN IF NOT EXISTS recipient text`);
+    await q.query(`ALTER TABLE ${s}.deliveries DROP CONSTRAINT IF EXISTS deliveries_event_id_channel_key`);
+    await q.query(`CREATE UNIQUE INDEX IF NOT EXISTS deliveries_event_recipient_channel_key ON ${s}.deliveries (event_id, channel, COALESCE(recipient, ''))`);
+    await q.query(`CREATE INDEX IF NOT EXISTS deliveries_recipient_idx ON ${s}.deliveries (recipient, position) WHERE recipient IS NOT NULL`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.escalations (
+      escalation_id text PRIMARY KEY,
+      event_id text NOT NULL,
+      asset_id text NOT NULL,
+      alarm_id text NOT NULL,
+      rule text NOT NULL,
+      subject text NOT NULL,
+      body jsonb NOT NULL,
+      traceparent text,
+      after_ms jsonb NOT NULL,
+      levels jsonb NOT NULL,
+      level integer NOT NULL DEFAULT 0,
+      started_at timestamptz NOT NULL DEFAULT now(),
+      next_at timestamptz,
+      escalated_at timestamptz,
+      stopped_at timestamptz,
+      stop_reason text,
+      position bigserial NOT NULL)`);
+    await q.query(`CREATE INDEX IF NOT EXISTS escalations_due_idx ON ${s}.escalations (next_at) WHERE next_at IS NOT NULL`);
+    await q.query(`CREATE INDEX IF NOT EXISTS escalations_alarm_idx ON ${s}.escalations (asset_id, alarm_id)`);
+    await q.query(`CREATE TABLE IF NOT EXISTS ${s}.alarm_stops (
+      asset_id text NOT NULL,
+      alarm_id text NOT NULL,
+      event_id text NOT NULL,
+      reason text NOT NULL,
+      at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (asset_id, alarm_id))`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`DROP TABLE IF EXISTS ${s}.alarm_stops, ${s}.escalations`);
+    await q.query(`DROP INDEX IF EXISTS ${s}.deliveries_recipient_idx`);
+    await q.query(`DROP INDEX IF EXISTS ${s}.deliveries_event_recipient_channel_key`);
+    await q.query(`ALTER TABLE ${s}.deliveries DROP COLUMN IF EXISTS recipient`);
+    await q.query(`ALTER TABLE ${s}.deliveries ADD CONSTRAINT deliveries_event_id_channel_key UNIQUE (event_id, channel)`);
+  }
+}
+
+/** Every migration of the notification service, in order. */
+export const NOTIFICATION_MIGRATIONS = [
+  DeliveriesInitial1732560000300,
+  DeliveriesTraceparent1732560000400,
+  DeliveriesRetry1732560000500,
+  DeliveriesThrottle1732560000600,
+  DeliveriesRouting1732560000700,
+];

@@ -5,7 +5,7 @@ import { runMigrations } from '@twinline/event-store';
 import type { Delivery } from '@twinline/messaging';
 import { createTestSchema, type TestSchema } from '@twinline/testing';
 import { DeliveryStore } from '../deliveries/delivery-store';
-import { DeliveriesInitial1732560000300, DeliveriesRetry1732560000500, DeliveriesThrottle1732560000600, DeliveriesTraceparent1732560000400 } from '../deliveries/migrations';
+import { NOTIFICATION_MIGRATIONS } from '../deliveries/migrations';
 import { parsePublishedEvent, recordNotifications } from './record-notification.handler';
 
 const WEBHOOK = 'https://hooks.example.com/twinline';
@@ -38,7 +38,7 @@ describe('recordNotifications with rate limit, de-duplication and quiet hours (P
   let store: DeliveryStore;
   beforeEach(async () => {
     db = await createTestSchema('notify_throttle');
-    await runMigrations({ url: db.url, schema: db.schema, migrations: [DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400, DeliveriesRetry1732560000500, DeliveriesThrottle1732560000600] });
+    await runMigrations({ url: db.url, schema: db.schema, migrations: NOTIFICATION_MIGRATIONS });
     store = new DeliveryStore(db.pool, db.schema);
   });
   afterEach(() => db.drop());

@@ -1,5 +1,5 @@
 /** What a subscriber is told, independent of the channel (webhook, e-mail). */
-export const NOTIFICATION_KINDS = ['alarm.raised', 'workorder.opened', 'security-violation', 'sensor-fault', 'digest'] as const;
+export const NOTIFICATION_KINDS = ['alarm.raised', 'workorder.opened', 'security-violation', 'sensor-fault', 'digest', 'alarm.escalated'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface Notification {

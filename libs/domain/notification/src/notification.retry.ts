@@ -17,12 +17,14 @@ export interface AttemptOutcome {
 
 export type NextAttempt = { readonly kind: 'delivered' } | { readonly kind: 'retry'; readonly at: number } | { readonly kind: 'dead'; readonly reason: string };
 
-export type NotificationErrorCode = 'NOTIFICATION.INVALID_ARGUMENT';
+export type NotificationErrorCode = 'NOTIFICATION.INVALID_ARGUMENT' | 'NOTIFICATION.INVALID_ROUTES';
 
 export class NotificationError extends Error {
   constructor(
     readonly code: NotificationErrorCode,
     message: string,
+    /** Every problem found, with the path of its field (NOTIFICATION.INVALID_ROUTES). */
+    readonly errors: readonly { readonly field: string; readonly message: string }[] = [],
   ) {
     super(message);
     this.name = 'NotificationError';
