@@ -4,6 +4,7 @@ import { EVENT_STORE, PostgresSnapshotStore, type EventStore } from '@twinline/e
 import { createLogger } from '@twinline/observability';
 import { AuditChainController, PG_POOL, ProjectionRebuilds, ProjectionsController, chainAuditProviders, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
+import { AlarmsController } from './alarms/alarms.controller';
 import { AssetsController } from './assets/assets.controller';
 import { AssetExportController } from './audit/asset-export.controller';
 import { RederiveController } from './audit/rederive.controller';
@@ -17,7 +18,7 @@ export class TwinStateModule {
     const basics = serviceBasics('twin-state', config, TWIN_CONFIG, { postgres: true });
     return {
       module: TwinStateModule,
-      controllers: [...basics.controllers, AssetsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController],
+      controllers: [...basics.controllers, AssetsController, AlarmsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController],
       providers: [
         ...basics.providers,
         ...eventStoreProviders(schema),

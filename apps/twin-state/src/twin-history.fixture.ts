@@ -1,8 +1,8 @@
 import type { TrustedReading } from '@twinline/contracts';
-import { decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, initialTwinState, type ThresholdProfile, type TwinState } from '@twinline/domain-twin';
+import { decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, initialTwinState, type ThresholdProfile, type TwinCommand, type TwinState } from '@twinline/domain-twin';
 import type { AppendRequest, EventStore } from '@twinline/event-store';
 import { foldTwin } from './apply-readings/twin-repository';
-import { toNewEvent } from './apply-readings/twin-append';
+import { commandEventId, storedForm, toNewEvent } from './apply-readings/twin-append';
 import { twinStreamId } from './streams';
 
 const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
@@ -10,8 +10,9 @@ const T0 = Date.parse('2024-01-01T00:00:00Z');
 
 /**
  * Writes a realistic twin history for tests: `rounds` batches of readings to each of `assets`
- * assets, decided by the real twin (temperature spikes raise and clear alarms, a run of quarantined
- * readings opens sensor faults), appended through the store like the service does. Deterministic.
+ * assets, decided by the real twin (temperature spikes raise and clear alarms, operators acknowledge
+ * them, a run of quarantined readings opens sensor faults, repairs are recorded), appended through
+ * the store like the service does. Deterministic.
  * Returns the twins as the writer folded them.
  */
 export class TwinHistoryWriter {
@@ -42,8 +43,17 @@ export class TwinHistoryWriter {
         const twin = this.twins.get(assetId) ?? { state: initialTwinState, version: 0, seq: 0 };
         const at = (k: number) => new Date(T0 + this.minute * 60_000 + k * 1000).toISOString();
         const phase = (this.minute + a) % 23;
-        const events =
-          phase === 7
+        const alarm = twin.state.activeAlarm;
+        // An operator acknowledges an alarm in the middle of its episode; a repair is completed now and then.
+        const command: TwinCommand | null =
+          phase === 11 && alarm !== null && alarm.acknowledgedAt === null
+            ? { type: 'AcknowledgeAlarm', data: { assetId, alarmId: alarm.alarmId, by: 'user:operator', at: at(0) } }
+            : phase === 17 && this.minute % 2 === 0
+              ? { type: 'RecordMaintenance', data: { assetId, workOrderId: `${assetId}-WO-${this.minute}`, type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: at(0), failure: null, resets: ['baseline', 'health-index'] } }
+              : null;
+        const events = command
+          ? decide(command, twin.state)
+          : phase === 7
             ? decide(
                 {
                   type: 'RecordQuarantine',
@@ -74,8 +84,11 @@ export class TwinHistoryWriter {
               );
         if (events.length === 0) continue;
         const metadata = { correlationId: `C-${this.minute}`, causationId: `M-${this.minute}`, actor: 'test' };
-        requests.push({ streamId: twinStreamId(assetId), expectedVersion: twin.version, events: events.map((e) => toNewEvent(e, phase === 7 ? 'quarantined' : 'applied', metadata)) });
-        next.push([assetId, { state: foldTwin(events, twin.state), version: twin.version + events.length, seq: twin.seq + (phase === 7 ? 0 : (this.o.readingsPerBatch ?? 3)) }]);
+        const stored = events.map((e) =>
+          e.type === 'AlarmAcknowledged' || e.type === 'MaintenanceCompleted' ? storedForm(e, commandEventId(e, `M-${assetId}-${this.minute}`), metadata) : toNewEvent(e, phase === 7 ? 'quarantined' : 'applied', metadata),
+        );
+        requests.push({ streamId: twinStreamId(assetId), expectedVersion: twin.version, events: stored });
+        next.push([assetId, { state: foldTwin(events, twin.state), version: twin.version + events.length, seq: twin.seq + (command || phase === 7 ? 0 : (this.o.readingsPerBatch ?? 3)) }]);
         appended += events.length;
       }
       await this.store.appendMany(requests);

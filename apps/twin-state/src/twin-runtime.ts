@@ -8,6 +8,7 @@ import { ProjectionRebuilder, ProjectionRebuilds, TOPOLOGY, outboxPublisher, rec
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { applyReadings, parseValidatedTelemetry } from './apply-readings/apply-readings.handler';
 import { parseQuarantinedTelemetry, recordQuarantine } from './record-quarantine/record-quarantine.handler';
+import { consumeCompletedMaintenance } from './record-maintenance/record-maintenance.handler';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
 import { twinsGauge } from './twin-view/twins.metric';
@@ -16,8 +17,9 @@ import { TWIN_SERVICE, versionTwinRules } from './rules';
 import { currentTwinEvents } from './twin-events';
 
 /**
- * Starts twin-state's loops: the validated and the quarantined telemetry consumers (both write the
- * twin streams, guarded by expected versions), then the twin-view projection and the outbox relay.
+ * Starts twin-state's loops: the validated and the quarantined telemetry consumers and the
+ * completed-maintenance consumer (all write the twin streams, as do alarm acknowledgements over
+ * HTTP, guarded by expected versions), then the twin-view projection and the outbox relay.
  */
 @Injectable()
 export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -84,6 +86,18 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
     });
     this.loops.unshift(quarantine);
+    // Completed maintenance from the scheduler: its own durable, one filter subject (nats-server 2.9).
+    const maintenance = await consumeCompletedMaintenance(this.bus, this.topology, {
+      store: this.store,
+      twins: this.twins,
+      actor: 'service:twin-state',
+      maxBatch: this.config.CONSUMER_MAX_BATCH,
+      onRecorded: (events) => {
+        if (events) loops.wake();
+      },
+      onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
+    });
+    this.loops.unshift(maintenance);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -48,6 +48,13 @@ describe('twin event schema versions', () => {
     expect(steps).toEqual(expected);
   });
 
+  it('knows a version of every twin event type; the acknowledgement and maintenance events start at version 1', () => {
+    expect(Object.keys(TWIN_EVENT_SCHEMA_VERSIONS).sort()).toEqual(Object.keys(twinEventSchemas).sort());
+    expect(TWIN_EVENT_SCHEMA_VERSIONS).toMatchObject({ AlarmAcknowledged: 1, MaintenanceCompleted: 1 });
+    const acknowledged = { type: 'AlarmAcknowledged', schemaVersion: 1, data: { assetId: 'P-101', alarmId: 'ALM-R-4', by: 'user:olga', at: '2024-01-01T04:05:00Z' } };
+    expect(twinEventUpcasting.upcast(acknowledged)).toEqual(acknowledged);
+  });
+
   it('refuses a twin event of a version newer than this build knows, naming type and version', () => {
     const read = () => twinEventUpcasting.upcast({ eventId: 'E-1', type: 'AlarmCleared', schemaVersion: 3, data: {} });
     expect(read).toThrow(UnknownSchemaVersionError);

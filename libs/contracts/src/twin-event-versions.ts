@@ -15,6 +15,8 @@ export const TWIN_EVENT_SCHEMA_VERSIONS: Readonly<Record<TwinEventType, number>>
   SensorFaultDetected: 1,
   SensorFaultCleared: 1,
   SecurityViolationDetected: 1,
+  AlarmAcknowledged: 1,
+  MaintenanceCompleted: 1,
 });
 
 /** Upcasters of twin events, one per (type, version) step. Pure; never removed while events of that version may be stored. */

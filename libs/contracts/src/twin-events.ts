@@ -128,6 +128,29 @@ export const securityViolationDetectedV1 = z.object({
   count: z.number().int().positive(),
 });
 
+/** An operator acknowledged the active alarm (ISA-18.2: the alarm stays until the process clears it). */
+export const alarmAcknowledgedV1 = z.object({
+  assetId: assetIdSchema,
+  alarmId: z.string().min(1),
+  by: z.string().min(1),
+  at: isoTimeSchema,
+  note: z.string().optional(),
+});
+
+/**
+ * Maintenance was completed on the asset (from the scheduler's MaintenanceCompleted): the twin
+ * records the work order, the failure found, and what the repair resets.
+ */
+export const twinMaintenanceCompletedV1 = z.object({
+  assetId: assetIdSchema,
+  workOrderId: z.string().min(1),
+  type: z.enum(['corrective', 'predictive', 'preventive']),
+  cause: z.string(),
+  completedAt: isoTimeSchema,
+  failure: z.object({ mode: z.string().min(1), failedAt: isoTimeSchema }).nullable(),
+  resets: z.array(z.enum(['baseline', 'health-index'])),
+});
+
 export const twinEventSchemas = {
   ReadingsApplied: readingsAppliedV1,
   TwinStatusChanged: twinStatusChangedV1,
@@ -137,6 +160,8 @@ export const twinEventSchemas = {
   SensorFaultDetected: sensorFaultDetectedV1,
   SensorFaultCleared: sensorFaultClearedV1,
   SecurityViolationDetected: securityViolationDetectedV1,
+  AlarmAcknowledged: alarmAcknowledgedV1,
+  MaintenanceCompleted: twinMaintenanceCompletedV1,
 } as const;
 
 export type ReadingsAppliedData = z.infer<typeof readingsAppliedV1>;
@@ -148,6 +173,8 @@ export type ReadingsQuarantinedData = z.infer<typeof readingsQuarantinedV1>;
 export type SensorFaultDetectedData = z.infer<typeof sensorFaultDetectedV1>;
 export type SensorFaultClearedData = z.infer<typeof sensorFaultClearedV1>;
 export type SecurityViolationDetectedData = z.infer<typeof securityViolationDetectedV1>;
+export type AlarmAcknowledgedData = z.infer<typeof alarmAcknowledgedV1>;
+export type TwinMaintenanceCompletedData = z.infer<typeof twinMaintenanceCompletedV1>;
 
 export type TwinEvent =
   | { readonly type: 'ReadingsApplied'; readonly data: ReadingsAppliedData }
@@ -157,5 +184,7 @@ export type TwinEvent =
   | { readonly type: 'ReadingsQuarantined'; readonly data: ReadingsQuarantinedData }
   | { readonly type: 'SensorFaultDetected'; readonly data: SensorFaultDetectedData }
   | { readonly type: 'SensorFaultCleared'; readonly data: SensorFaultClearedData }
-  | { readonly type: 'SecurityViolationDetected'; readonly data: SecurityViolationDetectedData };
+  | { readonly type: 'SecurityViolationDetected'; readonly data: SecurityViolationDetectedData }
+  | { readonly type: 'AlarmAcknowledged'; readonly data: AlarmAcknowledgedData }
+  | { readonly type: 'MaintenanceCompleted'; readonly data: TwinMaintenanceCompletedData };
 export type TwinEventType = TwinEvent['type'];

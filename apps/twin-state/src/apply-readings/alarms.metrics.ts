@@ -2,8 +2,10 @@ import { metrics } from '@twinline/observability';
 
 const raised = metrics.counter('twinline_alarms_raised_total', 'AlarmRaised events appended to the twins.');
 const cleared = metrics.counter('twinline_alarms_cleared_total', 'AlarmCleared events appended to the twins.');
+const acknowledged = metrics.counter('twinline_alarms_acknowledged_total', 'AlarmAcknowledged events appended to the twins (operators acknowledging active alarms).');
 raised.inc(0);
 cleared.inc(0);
+acknowledged.inc(0);
 
 /** Counts the alarm events of an append that committed. */
 export function countAlarms(requests: ReadonlyArray<{ readonly events: ReadonlyArray<{ readonly type: string }> }>): void {
@@ -12,4 +14,9 @@ export function countAlarms(requests: ReadonlyArray<{ readonly events: ReadonlyA
       if (type === 'AlarmRaised') raised.inc();
       else if (type === 'AlarmCleared') cleared.inc();
     }
+}
+
+/** Counts an acknowledgement that committed. */
+export function countAcknowledged(): void {
+  acknowledged.inc();
 }

@@ -19,6 +19,10 @@ export function causingReadingId(event: TwinEvent): string {
     case 'SensorFaultCleared':
     case 'SecurityViolationDetected':
       return event.data.readingId;
+    case 'AlarmAcknowledged':
+    case 'MaintenanceCompleted':
+      // Decided from a command (an operator, the scheduler), not a reading: see commandEventId.
+      throw new Error(`${event.type} is not caused by a reading: its event id derives from its command (commandEventId)`);
     default: {
       const never: never = event;
       throw new Error(`unknown twin event ${String((never as { type: string }).type)}`);
@@ -41,8 +45,24 @@ export function eventIdOf(event: TwinEvent, path: TwinPath = 'applied'): string 
   return path === 'applied' ? `${causingReadingId(event)}:${event.type}` : `${causingReadingId(event)}:quarantine:${event.type}`;
 }
 
+/**
+ * Event ids of the events decided from commands, stable for a retried command:
+ * - `AlarmAcknowledged`: `<alarmId>:AlarmAcknowledged` (an alarm is acknowledged once);
+ * - `MaintenanceCompleted`: `<maintenance event id>:twin:MaintenanceCompleted` (a redelivered message gives the same id).
+ */
+export function commandEventId(event: Extract<TwinEvent, { type: 'AlarmAcknowledged' | 'MaintenanceCompleted' }>, causingEventId?: string): string {
+  if (event.type === 'AlarmAcknowledged') return `${event.data.alarmId}:AlarmAcknowledged`;
+  if (causingEventId === undefined) throw new Error('MaintenanceCompleted derives its id from the maintenance event that caused it');
+  return `${causingEventId}:twin:MaintenanceCompleted`;
+}
+
+/** A decided twin event as the store takes it, with its id. */
+export function storedForm(event: TwinEvent, eventId: string, metadata: NewEvent['metadata']): NewEvent {
+  return { eventId, type: event.type, schemaVersion: TWIN_EVENT_SCHEMA_VERSIONS[event.type], occurredAt: occurredAtOf(event), data: event.data as unknown as Record<string, unknown>, metadata };
+}
+
 export function toNewEvent(event: TwinEvent, path: TwinPath, metadata: NewEvent['metadata']): NewEvent {
-  return { eventId: eventIdOf(event, path), type: event.type, schemaVersion: TWIN_EVENT_SCHEMA_VERSIONS[event.type], occurredAt: occurredAtOf(event), data: event.data as unknown as Record<string, unknown>, metadata };
+  return storedForm(event, eventIdOf(event, path), metadata);
 }
 
 /** What one batch decided for one twin: its new events, to append after `expectedVersion`, and the state they lead to. */
@@ -55,7 +75,8 @@ export interface TwinAppend {
 
 /**
  * Appends every twin's events in ONE transaction, each with its expected version, then remembers the
- * new twins. Twin streams have two writers (the validated and the quarantined telemetry consumers):
+ * new twins. Twin streams have several writers (the validated, quarantined telemetry and maintenance
+ * consumers, and alarm acknowledgements over HTTP):
  * when another writer moved a twin on, the twins are forgotten and the WrongExpectedVersionError is
  * thrown as transient, so the consume loop retries the batch against freshly folded twins.
  */

@@ -37,6 +37,7 @@ describe('TwinRepository with snapshots (Postgres)', () => {
   it('loads the latest snapshot plus the tail, to the same state and version as a full replay', async () => {
     const full = await store.readStream(streamId);
     expect(full.length).toBeGreaterThan(120);
+    expect([...new Set(full.map((e) => e.type))]).toEqual(expect.arrayContaining(['ReadingsApplied', 'AlarmRaised', 'AlarmAcknowledged', 'AlarmCleared', 'ReadingsQuarantined', 'SensorFaultDetected', 'MaintenanceCompleted']));
     const every = 50;
 
     // A first load folds the whole stream and stores a snapshot at its version.

@@ -7,6 +7,9 @@ import { recordRulesConfiguration } from '@twinline/service-kit';
 import { applyReadings } from '../apply-readings/apply-readings.handler';
 import { TwinRepository } from '../apply-readings/twin-repository';
 import { recordQuarantine } from '../record-quarantine/record-quarantine.handler';
+import { acknowledgeAlarm } from '../alarms/acknowledge-alarm';
+import { completedEvent } from '../record-maintenance/maintenance-event.fixture';
+import { parseMaintenanceCompleted, recordMaintenance } from '../record-maintenance/record-maintenance.handler';
 import { recordedTwinRules, TWIN_CONFIG_STREAM, TWIN_SERVICE, versionTwinRules } from '../rules';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -83,6 +86,22 @@ describe('re-derivation of what the twin-state handlers stored', () => {
       ok: false,
       divergence: { kind: 'unexpected', streamVersion: 17, stored: { type: 'TwinStatusChanged' } },
     });
+  });
+
+  it('re-derives a history with acknowledgements (HTTP) and maintenance (the scheduler) without divergence: they are decided from commands, not readings', async () => {
+    const store = new InMemoryEventStore();
+    const twins = new TwinRepository(store);
+    const v1 = service(store, twins, study);
+    await v1.start();
+    await v1.apply(validated('V-1', [reading(1, 45), reading(2, 82)]));
+    await acknowledgeAlarm({ assetId: 'P-101', alarmId: 'ALM-R-2', by: 'user:olga', at: at(3), note: 'seen' }, { store, twins }, { correlationId: 'C-ack' });
+    await v1.apply(validated('V-2', [reading(4, 85)]));
+    await recordMaintenance([delivery(parseMaintenanceCompleted(JSON.parse(JSON.stringify(completedEvent('M-1', { completedAt: at(5) })))))], { store, twins, actor: 'service:twin-state' });
+    await v1.apply(validated('V-3', [reading(6, 50)]));
+
+    const events = await store.readStream('asset-P-101');
+    expect(events.map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmAcknowledged', 'ReadingsApplied', 'MaintenanceCompleted', 'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared']);
+    expect(rederiveTwin('P-101', events, await recordedTwinRules(store))).toMatchObject({ ok: true, readings: 4, decisions: 4, commands: 2, warnings: [] });
   });
 
   it("keeps the order of a profile's limits (the order of an alarm's conditions) through a store that sorts keys, as jsonb does", async () => {

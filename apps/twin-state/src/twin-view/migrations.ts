@@ -42,5 +42,17 @@ export class TwinViewQuarantine1764028800100 implements MigrationInterface {
   }
 }
 
+/** Twins with an active alarm (GET /v1/alarms), found without reading every row. */
+export class TwinViewActiveAlarms1764115200100 implements MigrationInterface {
+  name = 'TwinViewActiveAlarms1764115200100';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`CREATE INDEX IF NOT EXISTS twin_view_active_alarm_idx ON ${s}.twin_view (asset_id) WHERE jsonb_typeof(state->'activeAlarm') = 'object'`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX IF EXISTS ${migrationSchema(q)}.twin_view_active_alarm_idx`);
+  }
+}
+
 /** twin-state's read-model migrations, in order. */
-export const TWIN_VIEW_MIGRATIONS = [TwinViewInitial1732560000100, TwinViewQuarantine1764028800100];
+export const TWIN_VIEW_MIGRATIONS = [TwinViewInitial1732560000100, TwinViewQuarantine1764028800100, TwinViewActiveAlarms1764115200100];

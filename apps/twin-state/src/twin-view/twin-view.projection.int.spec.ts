@@ -1,5 +1,5 @@
 import type { TwinEvent } from '@twinline/contracts';
-import { decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, initialTwinState, type ThresholdProfile } from '@twinline/domain-twin';
+import { decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, evolve, initialTwinState, type ThresholdProfile } from '@twinline/domain-twin';
 import { runMigrations, type StoredEvent } from '@twinline/event-store';
 import { createTestSchema, type TestSchema } from '@twinline/testing';
 import { TWIN_VIEW_MIGRATIONS, TwinViewInitial1732560000100 } from './migrations';
@@ -39,7 +39,7 @@ describe('TwinViewProjection with quarantine columns (Postgres)', () => {
     await db.pool.query(`INSERT INTO "${db.schema}".twin_view (asset_id, status, label, state, version, position) VALUES ('P-OLD', 'OPERATIONAL', 'Operational', $1, 1, 1)`, [
       JSON.stringify({ ...old, assetId: 'P-OLD', readingsApplied: 1 }),
     ]);
-    expect(await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS })).toEqual(['TwinViewQuarantine1764028800100']);
+    expect(await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS })).toEqual(['TwinViewQuarantine1764028800100', 'TwinViewActiveAlarms1764115200100']);
     view = new TwinViewProjection(db.pool, db.schema);
   });
   afterAll(async () => {
@@ -75,5 +75,76 @@ describe('TwinViewProjection with quarantine columns (Postgres)', () => {
     );
     await view.handle(stored('P-OLD', events, 2));
     expect(await view.get('P-OLD')).toMatchObject({ readingsApplied: 1, readingsQuarantined: 1, sensorFault: null, version: 2 });
+  });
+});
+
+describe('TwinViewProjection: acknowledgements, maintenance and the active alarms across assets (Postgres)', () => {
+  let db: TestSchema;
+  let view: TwinViewProjection;
+  const reading = (assetId: string, seq: number, temperatureC: number) => ({ readingId: `${assetId}-R-${seq}`, deviceId: 'D-1', assetId, seq, ts: at(seq), receivedAt: at(seq), metrics: { temperatureC } });
+  /** Decides commands one after another for one asset and projects the events. */
+  async function twin(assetId: string, ...commands: Array<Parameters<typeof decide>[0]>): Promise<void> {
+    let state = initialTwinState;
+    const events: TwinEvent[] = [];
+    for (const command of commands) {
+      const decided = decide(command, state);
+      state = decided.reduce(evolve, state);
+      events.push(...decided);
+    }
+    await view.handle(stored(assetId, events, 1));
+  }
+  const apply = (assetId: string, seq: number, temperatureC: number) => ({ type: 'ApplyReadings' as const, data: { assetId, readings: [reading(assetId, seq, temperatureC)], profile: pump } });
+  const acknowledge = (assetId: string, alarmId: string) => ({ type: 'AcknowledgeAlarm' as const, data: { assetId, alarmId, by: 'user:olga', at: at(30), note: 'on it' } });
+
+  beforeAll(async () => {
+    db = await createTestSchema('twinalarms');
+    await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS });
+    view = new TwinViewProjection(db.pool, db.schema);
+    await twin('A-1', apply('A-1', 1, 90));
+    await twin('A-2', apply('A-2', 1, 90), acknowledge('A-2', 'ALM-A-2-R-1'));
+    await twin('A-3', apply('A-3', 1, 90), apply('A-3', 2, 50)); // cleared
+    await twin('A-4', apply('A-4', 1, 50), {
+      type: 'RecordMaintenance',
+      data: { assetId: 'A-4', workOrderId: 'WO-7', type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: at(40), failure: { mode: 'seal leak', failedAt: at(20) }, resets: ['baseline', 'health-index'] },
+    });
+    await twin('A-5', apply('A-5', 1, 95));
+    // A row written before acknowledgements existed: its active alarm has neither field.
+    const old = { ...initialTwinState, assetId: 'A-6', status: 'ALARM', activeAlarm: { alarmId: 'ALM-OLD', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [] } } as Record<string, unknown>;
+    for (const key of ['lastMaintenance', 'maintenanceCount', 'maintainedSince', 'recentWorkOrders']) delete old[key];
+    await db.pool.query(`INSERT INTO "${db.schema}".twin_view (asset_id, status, label, state, version, position) VALUES ('A-6', 'ALARM', 'ALARM', $1, 3, 1)`, [JSON.stringify(old)]);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('shows the acknowledgement on the twin', async () => {
+    expect((await view.get('A-2'))?.activeAlarms).toEqual([expect.objectContaining({ alarmId: 'ALM-A-2-R-1', acknowledgedBy: 'user:olga', acknowledgedAt: at(30) })]);
+    expect((await view.get('A-1'))?.activeAlarms).toEqual([expect.objectContaining({ alarmId: 'ALM-A-1-R-1', acknowledgedBy: null, acknowledgedAt: null })]);
+  });
+
+  it('shows the last maintenance, the count and maintainedSince; a row written before them shows none', async () => {
+    expect(await view.get('A-4')).toMatchObject({
+      lastMaintenance: { workOrderId: 'WO-7', type: 'corrective', completedAt: at(40), failure: { mode: 'seal leak', failedAt: at(20) }, resets: ['baseline', 'health-index'] },
+      maintenanceCount: 1,
+      maintainedSince: at(40),
+    });
+    expect(await view.get('A-6')).toMatchObject({ lastMaintenance: null, maintenanceCount: 0, maintainedSince: null, activeAlarms: [{ alarmId: 'ALM-OLD', acknowledgedBy: null, acknowledgedAt: null }] });
+  });
+
+  it('lists the active alarms across assets, or the unacknowledged ones, in pages by asset id', async () => {
+    expect((await view.alarms({ state: 'active', limit: 100 })).map((a) => [a.assetId, a.alarmId, a.acknowledgedBy])).toEqual([
+      ['A-1', 'ALM-A-1-R-1', null],
+      ['A-2', 'ALM-A-2-R-1', 'user:olga'],
+      ['A-5', 'ALM-A-5-R-1', null],
+      ['A-6', 'ALM-OLD', null],
+    ]);
+    expect((await view.alarms({ state: 'unacknowledged', limit: 100 })).map((a) => a.assetId)).toEqual(['A-1', 'A-5', 'A-6']);
+    expect((await view.alarms({ state: 'active', limit: 2, after: 'A-2' })).map((a) => a.assetId)).toEqual(['A-5', 'A-6']);
+    expect((await view.alarms({ state: 'active', limit: 1 }))[0]).toMatchObject({ assetId: 'A-1', status: 'ALARM', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [expect.objectContaining({ metric: 'temperatureC' })] });
+  });
+
+  it('finds twins with an active alarm through a partial index', async () => {
+    const r = await db.pool.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'twin_view_active_alarm_idx'`, [db.schema]);
+    expect(r.rows[0]?.indexdef).toMatch(/WHERE \(jsonb_typeof\(\(state -> 'activeAlarm'::text\)\) = 'object'::text\)/);
   });
 });

@@ -4,12 +4,19 @@ import type { StoredEvent } from '@twinline/event-store';
 import { quoteIdent, type RebuildableProjection } from '@twinline/service-kit';
 import { foldTwin } from '../apply-readings/twin-repository';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from '../streams';
-import { toAssetView, type AssetView } from './twin-view';
+import { toAssetView, type ActiveAlarmView, type AssetView } from './twin-view';
 
 /** A stored twin state with the fields added since it was written (rows written before them lack them). */
 export function withDefaults(state: Partial<TwinState> | undefined): TwinState {
-  return state ? { ...initialTwinState, ...state } : initialTwinState;
+  if (!state) return initialTwinState;
+  const twin = { ...initialTwinState, ...state };
+  // An alarm stored before acknowledgements existed is not acknowledged.
+  const alarm = twin.activeAlarm;
+  return alarm ? { ...twin, activeAlarm: { ...alarm, acknowledgedBy: alarm.acknowledgedBy ?? null, acknowledgedAt: alarm.acknowledgedAt ?? null } } : twin;
 }
+
+/** Which active alarms GET /v1/alarms lists: all, or those no operator has acknowledged yet. */
+export type AlarmFilter = 'active' | 'unacknowledged';
 
 /** The live table of the twin-view read model. */
 export const TWIN_VIEW_TABLE = 'twin_view';
@@ -96,6 +103,23 @@ export class TwinViewProjection {
     }
     const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.live} WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
     return r.rows.map((row) => toAssetView(row.asset_id, withDefaults(row.state), row.version));
+  }
+
+  /**
+   * The active alarm of every twin that has one, by asset id (`after`: the last asset id of the
+   * previous page); `unacknowledged`: only those no operator has acknowledged. Served by a partial
+   * index over the twins with an active alarm.
+   */
+  async alarms(filter: { state: AlarmFilter; after?: string; limit: number }): Promise<ActiveAlarmView[]> {
+    const unacknowledged = filter.state === 'unacknowledged' ? ` AND state->'activeAlarm'->>'acknowledgedAt' IS NULL` : '';
+    const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState> }>(
+      `SELECT asset_id, state FROM ${this.live} WHERE jsonb_typeof(state->'activeAlarm') = 'object' AND asset_id > $1${unacknowledged} ORDER BY asset_id LIMIT $2`,
+      [filter.after ?? '', filter.limit],
+    );
+    return r.rows.map((row) => {
+      const twin = withDefaults(row.state);
+      return { assetId: row.asset_id, status: twin.status, ...twin.activeAlarm! };
+    });
   }
 
   /** Twins per status (statuses without a twin are left out). */

@@ -16,7 +16,18 @@ export interface AssetView {
   /** The last security alert of the asset and the readings breaking security rules since, else null. */
   readonly lastSecurityViolation: TwinState['lastSecurityViolation'];
   readonly readingsQuarantined: number;
+  /** The latest maintenance recorded on the twin (work order, failure found, what the repair reset), else null. */
+  readonly lastMaintenance: TwinState['lastMaintenance'];
+  readonly maintenanceCount: number;
+  /** When the baseline and health index start (the latest repair that reset them), else null. */
+  readonly maintainedSince: string | null;
   readonly version: number;
+}
+
+/** An active alarm across assets (GET /v1/alarms). */
+export interface ActiveAlarmView extends NonNullable<TwinState['activeAlarm']> {
+  readonly assetId: string;
+  readonly status: TwinState['status'];
 }
 
 export function toAssetView(assetId: string, state: TwinState, version: number): AssetView {
@@ -33,6 +44,9 @@ export function toAssetView(assetId: string, state: TwinState, version: number):
     sensorFault: state.sensorFault,
     lastSecurityViolation: state.lastSecurityViolation,
     readingsQuarantined: state.readingsQuarantined,
+    lastMaintenance: state.lastMaintenance,
+    maintenanceCount: state.maintenanceCount,
+    maintainedSince: state.maintainedSince,
     version,
   };
 }

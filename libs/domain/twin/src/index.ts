@@ -1,6 +1,6 @@
-export { TwinError, type TwinErrorCode } from './twin.errors';
-export { initialTwinState, RECENT_IDS_KEPT, TWIN_STATE_VERSION, type ActiveAlarm, type MetricValue, type RecentIds, type SecurityViolation, type SensorFault, type TwinState } from './twin.state';
-export { DEFAULT_QUARANTINE_POLICY, type ApplyReadings, type QuarantinedItemInput, type QuarantinePolicy, type RecordQuarantine, type TwinCommand } from './twin.commands';
+export { TwinError, twinErrorStatus, type TwinErrorCode } from './twin.errors';
+export { initialTwinState, RECENT_IDS_KEPT, TWIN_STATE_VERSION, type ActiveAlarm, type LastMaintenance, type MetricValue, type RecentIds, type SecurityViolation, type SensorFault, type TwinState } from './twin.state';
+export { DEFAULT_QUARANTINE_POLICY, type AcknowledgeAlarm, type ApplyReadings, type QuarantinedItemInput, type QuarantinePolicy, type RecordMaintenance, type RecordQuarantine, type TwinCommand } from './twin.commands';
 export {
   DEFAULT_PROFILE_CLASS,
   DEFAULT_PROFILES,

@@ -1,6 +1,7 @@
 import type { TrustedReading, TwinEvent } from '@twinline/contracts';
 import { occurredAtOf, twinAt } from './twin.at';
 import { decide } from './twin.decide';
+import { evolve } from './twin.evolve';
 import { DEFAULT_PROFILES, type ThresholdProfile } from './twin.profiles';
 import { initialTwinState } from './twin.state';
 
@@ -72,5 +73,29 @@ describe('twinAt', () => {
 
   it('rejects an event type it does not know with TWIN.UNKNOWN_EVENT', () => {
     expect(() => twinAt([{ type: 'SomethingNew', data: {}, occurredAt: '2024-01-01T00:00:00Z' }], '2024-01-02T00:00:00Z')).toThrow(expect.objectContaining({ code: 'TWIN.UNKNOWN_EVENT' }));
+  });
+});
+
+describe('acknowledgements and maintenance in time travel', () => {
+  const raise = decide({ type: 'ApplyReadings', data: { assetId: 'P-101', readings: [r(1, '2024-01-01T00:00:00Z', { temperatureC: 90 })], profile: pump } }, initialTwinState);
+  const acknowledged = decide({ type: 'AcknowledgeAlarm', data: { assetId: 'P-101', alarmId: 'ALM-R-1', by: 'user:olga', at: '2024-01-01T00:10:00Z' } }, raise.reduce(evolve, initialTwinState));
+  const maintained = decide(
+    { type: 'RecordMaintenance', data: { assetId: 'P-101', workOrderId: 'WO-1', type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: '2024-01-01T05:00:00Z', failure: null, resets: ['baseline'] } },
+    [...raise, ...acknowledged].reduce(evolve, initialTwinState),
+  );
+  const events = [...raise, ...acknowledged, ...maintained];
+
+  it('stores AlarmAcknowledged at its `at` and MaintenanceCompleted at its `completedAt`', () => {
+    expect([...acknowledged, ...maintained].map((e) => [e.type, occurredAtOf(e)])).toEqual([
+      ['AlarmAcknowledged', '2024-01-01T00:10:00Z'],
+      ['MaintenanceCompleted', '2024-01-01T05:00:00Z'],
+    ]);
+  });
+
+  it('shows the alarm unacknowledged before the acknowledgement, acknowledged after; the maintenance from its completion', () => {
+    expect(twinAt(stored(events), '2024-01-01T00:05:00Z').activeAlarm).toMatchObject({ alarmId: 'ALM-R-1', acknowledgedBy: null, acknowledgedAt: null });
+    expect(twinAt(stored(events), '2024-01-01T00:10:00Z').activeAlarm).toMatchObject({ acknowledgedBy: 'user:olga', acknowledgedAt: '2024-01-01T00:10:00Z' });
+    expect(twinAt(stored(events), '2024-01-01T04:59:59Z')).toMatchObject({ lastMaintenance: null, maintenanceCount: 0, maintainedSince: null });
+    expect(twinAt(stored(events), '2024-01-01T05:00:00Z')).toMatchObject({ lastMaintenance: { workOrderId: 'WO-1' }, maintenanceCount: 1, maintainedSince: '2024-01-01T05:00:00Z' });
   });
 });

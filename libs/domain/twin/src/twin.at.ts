@@ -11,6 +11,8 @@ import { initialTwinState, timeMs, type TwinState } from './twin.state';
  * - `ReadingsQuarantined`: the latest `receivedAt` of its readings; `SensorFaultDetected`,
  *   `SensorFaultCleared`, `SecurityViolationDetected`: `at`. A quarantined reading's own ts is not
  *   trusted (it may be the very thing that is wrong), so these happen at receipt time.
+ * - `AlarmAcknowledged`: `at` (when the operator acknowledged); `MaintenanceCompleted`:
+ *   `completedAt` (when the work ended).
  */
 export function occurredAtOf(event: TwinEvent): string {
   switch (event.type) {
@@ -33,7 +35,10 @@ export function occurredAtOf(event: TwinEvent): string {
     case 'SensorFaultDetected':
     case 'SensorFaultCleared':
     case 'SecurityViolationDetected':
+    case 'AlarmAcknowledged':
       return event.data.at;
+    case 'MaintenanceCompleted':
+      return event.data.completedAt;
     default: {
       const unknown: never = event;
       throw new TwinError('TWIN.UNKNOWN_EVENT', `unknown twin event type ${JSON.stringify((unknown as { type?: unknown }).type)}`);

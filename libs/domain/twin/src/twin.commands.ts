@@ -1,4 +1,4 @@
-import type { TrustedReading } from '@twinline/contracts';
+import type { TrustedReading, TwinMaintenanceCompletedData } from '@twinline/contracts';
 import type { ThresholdProfile } from './twin.profiles';
 
 /** Apply validated readings (in arrival order) to the twin of `assetId`, judged by `profile`. */
@@ -45,4 +45,29 @@ export interface RecordQuarantine {
   };
 }
 
-export type TwinCommand = ApplyReadings | RecordQuarantine;
+/**
+ * An operator acknowledges the ACTIVE alarm `alarmId` of `assetId` (ISA-18.2: raised → acknowledged
+ * → cleared): it stays active until the process clears it. `by` is the operator, `at` when (the
+ * domain has no clock).
+ */
+export interface AcknowledgeAlarm {
+  readonly type: 'AcknowledgeAlarm';
+  readonly data: {
+    readonly assetId: string;
+    readonly alarmId: string;
+    readonly by: string;
+    readonly at: string;
+    readonly note?: string;
+  };
+}
+
+/**
+ * Record maintenance completed on `assetId` (the scheduler's MaintenanceCompleted for a corrective
+ * or predictive work order): which order, the failure the crew found, and what the repair resets.
+ */
+export interface RecordMaintenance {
+  readonly type: 'RecordMaintenance';
+  readonly data: TwinMaintenanceCompletedData;
+}
+
+export type TwinCommand = ApplyReadings | RecordQuarantine | AcknowledgeAlarm | RecordMaintenance;

@@ -3,6 +3,8 @@ import type { ApplyReadings, TwinCommand } from './twin.commands';
 import { assertSameAsset, TwinError } from './twin.errors';
 import { evolve } from './twin.evolve';
 import { exceededLimits } from './twin.profiles';
+import { decideAcknowledge } from './twin.acknowledge';
+import { decideMaintenance } from './twin.maintenance';
 import { decideQuarantine } from './twin.quarantine';
 import { wasSeen, type TwinState } from './twin.state';
 import { statusChange, statusFor } from './twin.status';
@@ -91,6 +93,10 @@ export function decide(command: TwinCommand, state: TwinState): TwinEvent[] {
       return decideApply(command, state);
     case 'RecordQuarantine':
       return decideQuarantine(command, state);
+    case 'AcknowledgeAlarm':
+      return decideAcknowledge(command, state);
+    case 'RecordMaintenance':
+      return decideMaintenance(command, state);
     default: {
       const unknown: never = command;
       throw new TwinError('TWIN.UNKNOWN_COMMAND', `unknown twin command ${JSON.stringify((unknown as { type?: unknown }).type)}`);

@@ -1,7 +1,17 @@
 import type { FieldError } from '@twinline/contracts';
 
 /** Stable codes of the twin's broken invariants (mapped to HTTP problems and dead letters at the edge). */
-export type TwinErrorCode = 'TWIN.ASSET_MISMATCH' | 'TWIN.INVALID_POLICY' | 'TWIN.INVALID_PROFILES' | 'TWIN.INVALID_QUARANTINE' | 'TWIN.INVALID_TIME' | 'TWIN.UNKNOWN_COMMAND' | 'TWIN.UNKNOWN_EVENT';
+export type TwinErrorCode =
+  | 'TWIN.ASSET_MISMATCH'
+  | 'TWIN.INVALID_INPUT'
+  | 'TWIN.INVALID_POLICY'
+  | 'TWIN.INVALID_PROFILES'
+  | 'TWIN.INVALID_QUARANTINE'
+  | 'TWIN.INVALID_TIME'
+  | 'TWIN.ALARM_NOT_ACTIVE'
+  | 'TWIN.ALARM_ALREADY_ACKNOWLEDGED'
+  | 'TWIN.UNKNOWN_COMMAND'
+  | 'TWIN.UNKNOWN_EVENT';
 
 /** A broken rule of the twin domain: a bug or a bad input at the caller, never an expected outcome. */
 export class TwinError extends Error {
@@ -19,5 +29,25 @@ export class TwinError extends Error {
 export function assertSameAsset(twinAssetId: string | null, assetId: string): void {
   if (twinAssetId !== null && twinAssetId !== assetId) {
     throw new TwinError('TWIN.ASSET_MISMATCH', `command for asset ${assetId} was sent to the twin of asset ${twinAssetId}`);
+  }
+}
+
+/**
+ * The HTTP status of a twin error at the edge: the alarm to acknowledge is not the active one (404:
+ * unknown, or cleared already), it was acknowledged already (409), the input breaks a rule (400).
+ * Anything else is a bug or a bad configuration behind the request (500).
+ */
+export function twinErrorStatus(code: TwinErrorCode): number {
+  switch (code) {
+    case 'TWIN.ALARM_NOT_ACTIVE':
+      return 404;
+    case 'TWIN.ALARM_ALREADY_ACKNOWLEDGED':
+      return 409;
+    case 'TWIN.ASSET_MISMATCH':
+    case 'TWIN.INVALID_INPUT':
+    case 'TWIN.INVALID_TIME':
+      return 400;
+    default:
+      return 500;
   }
 }

@@ -1,4 +1,4 @@
-import type { AppliedReading, QuarantinedReading, TwinEvent } from '@twinline/contracts';
+import type { AppliedReading, QuarantinedReading, TwinEvent, TwinMaintenanceCompletedData } from '@twinline/contracts';
 import { TwinError } from './twin.errors';
 import { rememberIds, timeMs, type MetricValue, type TwinState } from './twin.state';
 import { securityRulesOf, sensorRulesOf, union } from './twin.violations';
@@ -103,6 +103,26 @@ function recordQuarantined(state: TwinState, assetId: string, readings: readonly
   };
 }
 
+/**
+ * Maintenance recorded: counted, its work order remembered (recorded once), the latest completion
+ * shown as `lastMaintenance`; a repair that resets anything moves `maintainedSince` to its
+ * completion time (what the baseline and health index start from). A completion older than the
+ * one shown (recorded late) counts, but moves neither.
+ */
+function recordMaintenance(state: TwinState, d: TwinMaintenanceCompletedData): TwinState {
+  const last = state.lastMaintenance;
+  const latest = last === null || timeMs(d.completedAt) >= timeMs(last.completedAt);
+  const resetsSince = d.resets.length > 0 && (state.maintainedSince === null || timeMs(d.completedAt) > timeMs(state.maintainedSince));
+  return {
+    ...state,
+    assetId: d.assetId,
+    lastMaintenance: latest ? { workOrderId: d.workOrderId, type: d.type, cause: d.cause, completedAt: d.completedAt, failure: d.failure, resets: d.resets } : last,
+    maintenanceCount: state.maintenanceCount + 1,
+    maintainedSince: resetsSince ? d.completedAt : state.maintainedSince,
+    recentWorkOrders: rememberIds(state.recentWorkOrders, [{ id: d.workOrderId, at: d.completedAt }]),
+  };
+}
+
 /** Pure: the twin after one event. The same function serves live handling, replay and audit. */
 export function evolve(state: TwinState, event: TwinEvent): TwinState {
   switch (event.type) {
@@ -120,6 +140,8 @@ export function evolve(state: TwinState, event: TwinEvent): TwinState {
           severity: event.data.severity,
           raisedAt: event.data.raisedAt,
           conditions: event.data.conditions,
+          acknowledgedBy: null,
+          acknowledgedAt: null,
         },
         alarmsRaised: state.alarmsRaised + 1,
       };
@@ -133,6 +155,14 @@ export function evolve(state: TwinState, event: TwinEvent): TwinState {
       return { ...state, assetId: event.data.assetId, sensorFault: null };
     case 'SecurityViolationDetected':
       return { ...state, assetId: event.data.assetId, lastSecurityViolation: { at: event.data.at, rules: event.data.rules, count: event.data.count } };
+    case 'AlarmAcknowledged': {
+      // Acknowledged, not cleared: the alarm stays active until the readings clear it.
+      const active = state.activeAlarm;
+      const acknowledged = active?.alarmId === event.data.alarmId ? { ...active, acknowledgedBy: event.data.by, acknowledgedAt: event.data.at } : active;
+      return { ...state, assetId: event.data.assetId, activeAlarm: acknowledged };
+    }
+    case 'MaintenanceCompleted':
+      return recordMaintenance(state, event.data);
     default: {
       const unknown: never = event;
       throw new TwinError('TWIN.UNKNOWN_EVENT', `unknown twin event type ${JSON.stringify((unknown as { type?: unknown }).type)}: add it to evolve or an upcaster`);

@@ -20,11 +20,28 @@ function reading(seq: number, temperatureC: number, over: Partial<TrustedReading
 
 /** A command as the service receives it, with the rules it decides by and the message it came in. */
 interface Step {
-  readonly kind: 'apply' | 'quarantine';
+  readonly kind: 'apply' | 'quarantine' | 'acknowledge' | 'maintenance';
   readonly readings?: TrustedReading[];
   readonly items?: QuarantinedItemInput[];
   readonly at?: string;
+  /** acknowledge: the alarm (default: the active one; the step is left out when there is none or it is acknowledged). */
+  readonly alarmId?: string;
+  /** maintenance: the work order completed at `at`. */
+  readonly workOrderId?: string;
   readonly rules: RecordedRules;
+}
+
+/** The command of an acknowledgement or maintenance step (null: nothing to acknowledge). */
+function commandOf(step: Step, state: TwinState, i: number): TwinCommand | null {
+  if (step.kind === 'acknowledge') {
+    const active = state.activeAlarm;
+    const alarmId = step.alarmId ?? (active && active.acknowledgedAt === null ? active.alarmId : null);
+    return alarmId === null ? null : { type: 'AcknowledgeAlarm', data: { assetId: 'P-101', alarmId, by: 'user:olga', at: step.at ?? at(i), note: `step ${i}` } };
+  }
+  return {
+    type: 'RecordMaintenance',
+    data: { assetId: 'P-101', workOrderId: step.workOrderId!, type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: step.at ?? at(i), failure: { mode: 'seal leak', failedAt: at(i - 1) }, resets: ['baseline', 'health-index'] },
+  };
 }
 
 const profileOf = (rules: TwinRules): ThresholdProfile => profileFor(rules.assetClasses['P-101'] ?? 'default', rules.profiles);
@@ -38,10 +55,14 @@ function store(steps: readonly Step[], positionBase = 2000): AuditedEvent[] {
   const stored: AuditedEvent[] = [];
   steps.forEach((step, i) => {
     const profile = profileOf(step.rules.rules);
-    const command: TwinCommand =
+    const recorded = step.kind === 'acknowledge' || step.kind === 'maintenance';
+    const command: TwinCommand | null =
       step.kind === 'apply'
         ? { type: 'ApplyReadings', data: { assetId: 'P-101', readings: step.readings!, profile } }
-        : { type: 'RecordQuarantine', data: { assetId: 'P-101', items: step.items!, at: step.at!, policy: step.rules.rules.policy, profile } };
+        : step.kind === 'quarantine'
+          ? { type: 'RecordQuarantine', data: { assetId: 'P-101', items: step.items!, at: step.at!, policy: step.rules.rules.policy, profile } }
+          : commandOf(step, state, i);
+    if (command === null) return;
     const events = decide(command, state);
     state = fold(events, state);
     for (const event of events) {
@@ -52,7 +73,8 @@ function store(steps: readonly Step[], positionBase = 2000): AuditedEvent[] {
         streamVersion: version,
         position: String(positionBase + version),
         data: JSON.parse(JSON.stringify(event.data)) as unknown,
-        metadata: { causationId: `msg-${i}`, rules: { version: step.rules.version, profile: profile.name }, ...(step.kind === 'quarantine' ? { commandAt: step.at! } : {}) },
+        // An acknowledgement or maintenance is decided by no rules: its metadata names none.
+        metadata: recorded ? { causationId: `msg-${i}` } : { causationId: `msg-${i}`, rules: { version: step.rules.version, profile: profile.name }, ...(step.kind === 'quarantine' ? { commandAt: step.at! } : {}) },
       });
     }
   });
@@ -174,6 +196,56 @@ describe('rederiveTwin', () => {
     expect(rederiveTwin('P-101', without(events, security.streamVersion), [rules])).toMatchObject({ ok: false, divergence: { kind: 'missing', streamVersion: security.streamVersion, derived: { type: 'SecurityViolationDetected', data: { count: 1, at: at(3) } } } });
   });
 
+  describe('acknowledgements and maintenance (decided from commands, not readings)', () => {
+    // R-2 raises ALM-R-2 (acknowledged at minute 3), R-4 clears it; WO-1 completed at minute 5.
+    const steps: Step[] = [
+      { kind: 'apply', readings: [reading(1, 45), reading(2, 82)], rules: STUDY },
+      { kind: 'acknowledge', at: at(3), rules: STUDY },
+      { kind: 'apply', readings: [reading(4, 60)], rules: STUDY },
+      { kind: 'maintenance', workOrderId: 'WO-1', at: at(5), rules: STUDY },
+      { kind: 'apply', readings: [reading(6, 90)], rules: STUDY },
+    ];
+    const events = store(steps);
+    const insertAt = (version: number, event: AuditedEvent) => [...events.slice(0, version - 1), event, ...events.slice(version - 1)].map((e, i) => ({ ...e, streamVersion: i + 1 }));
+
+    it('given an honest history with them, when re-derived, then no divergence; they count as commands, not as decisions by the rules', () => {
+      expect(events.map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmAcknowledged', 'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', 'MaintenanceCompleted', 'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised']);
+      expect(rederiveTwin('P-101', events, [STUDY])).toMatchObject({ ok: true, readings: 4, decisions: 6, commands: 2, rules: [{ version: 'v-study', events: 4 }], warnings: [] });
+    });
+
+    it('given an acknowledgement inserted after its alarm cleared, when re-derived, then it is unexpected: the twin refuses it there', () => {
+      const ack = events.find((e) => e.type === 'AlarmAcknowledged')!;
+      const result = rederiveTwin('P-101', insertAt(8, { ...ack, eventId: 'forged' }), [STUDY]);
+      expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 8, eventId: 'forged', stored: { type: 'AlarmAcknowledged' }, derived: null } });
+      expect(!result.ok && result.divergence.message).toMatch(/AlarmAcknowledged ALM-R-2 by user:olga, which the twin refuses at that place \(TWIN.ALARM_NOT_ACTIVE/);
+    });
+
+    it('given a second acknowledgement of the same alarm, when re-derived, then it is unexpected (acknowledged once)', () => {
+      const ack = events.find((e) => e.type === 'AlarmAcknowledged')!;
+      const result = rederiveTwin('P-101', insertAt(5, { ...ack, eventId: 'again', data: { ...(ack.data as object), by: 'user:mallory' } }), [STUDY]);
+      expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 5, eventId: 'again' } });
+      expect(!result.ok && result.divergence.message).toMatch(/TWIN.ALARM_ALREADY_ACKNOWLEDGED/);
+    });
+
+    it('given a work order recorded twice, when re-derived, then the second is unexpected', () => {
+      const done = events.find((e) => e.type === 'MaintenanceCompleted')!;
+      const result = rederiveTwin('P-101', insertAt(9, { ...done, eventId: 'twice' }), [STUDY]);
+      expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 9, eventId: 'twice', stored: { type: 'MaintenanceCompleted' }, derived: null } });
+      expect(!result.ok && result.divergence.message).toMatch(/which the twin does not decide at that place \(recorded before\)/);
+    });
+
+    it('given a decision inserted right before an acknowledgement, when re-derived, then that decision is unexpected', () => {
+      const raised = events.find((e) => e.type === 'AlarmRaised')!;
+      const result = rederiveTwin('P-101', insertAt(4, { ...raised, eventId: 'forged', data: { ...(raised.data as object), alarmId: 'ALM-FORGED' } }), [STUDY]);
+      expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', streamVersion: 4, eventId: 'forged', derived: { type: 'AlarmAcknowledged' } } });
+    });
+
+    it('given a deleted AlarmRaised, when re-derived, then it is missing (before the acknowledgement that follows it)', () => {
+      const raised = events.find((e) => e.type === 'AlarmRaised')!;
+      expect(rederiveTwin('P-101', without(events, raised.streamVersion), [STUDY])).toMatchObject({ ok: false, divergence: { kind: 'missing', streamVersion: 3, derived: { type: 'AlarmRaised' }, stored: { type: 'AlarmAcknowledged' } } });
+    });
+  });
+
   it('leaves out events of types the twin does not decide, with a warning', () => {
     const events = store(P101);
     const result = rederiveTwin('P-101', [...events, { ...events[0]!, eventId: 'x', type: 'SomethingElse', streamVersion: events.length + 1 }], [STUDY]);
@@ -195,6 +267,8 @@ describe('rederiveTwin properties', () => {
       kind: fc.constant('quarantine' as const),
       items: fc.array(fc.record({ rules: fc.subarray(RULES, { minLength: 1 }), device: fc.constantFrom('D-1', 'D-2', null), lag: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4 }),
     }),
+    fc.record({ kind: fc.constant('acknowledge' as const) }),
+    fc.record({ kind: fc.constant('maintenance' as const), workOrder: fc.integer({ min: 1, max: 3 }) }),
   );
   const rulesArb = fc.record({ sensorFaultAfter: fc.integer({ min: 1, max: 4 }), securityCooldownSeconds: fc.constantFrom(0, 120, 900), maxTemperature: fc.integer({ min: 70, max: 90 }) });
 
@@ -218,6 +292,9 @@ describe('rederiveTwin properties', () => {
         });
         return { kind: 'apply', readings, rules };
       }
+      if (step.kind === 'acknowledge') return { kind: 'acknowledge', rules };
+      // Work orders repeat: a repeat records nothing.
+      if (step.kind === 'maintenance') return { kind: 'maintenance', workOrderId: `WO-${step.workOrder}`, rules };
       return { kind: 'quarantine', items: step.items.map((it, k) => ({ readingId: `Q-${i}-${k}`, deviceId: it.device, receivedAt: at(i - it.lag), reasons: it.rules.map((rule) => ({ rule })) })), at: at(i), rules };
     });
     for (const n of redeliveries) steps.push(steps[n % steps.length]!);
@@ -238,7 +315,9 @@ describe('rederiveTwin properties', () => {
     fc.assert(
       fc.property(historyArb, fc.nat(), ({ steps, configs }, pick) => {
         const events = store(steps, 50_000);
-        const decisions = events.filter((e) => e.type !== 'ReadingsApplied' && e.type !== 'ReadingsQuarantined');
+        // Readings and commands are what the history records as given: the audit re-decides from them.
+        const given = new Set(['ReadingsApplied', 'ReadingsQuarantined', 'AlarmAcknowledged', 'MaintenanceCompleted']);
+        const decisions = events.filter((e) => !given.has(e.type));
         fc.pre(decisions.length > 0);
         const deleted = decisions[pick % decisions.length]!;
         const result = rederiveTwin('P-101', without(events, deleted.streamVersion), configs);

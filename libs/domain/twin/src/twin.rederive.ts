@@ -1,5 +1,6 @@
-import type { AppliedReading, QuarantinedReading, TrustedReading } from '@twinline/contracts';
+import type { AppliedReading, QuarantinedReading, TrustedReading, TwinEvent } from '@twinline/contracts';
 import { DEFAULT_QUARANTINE_POLICY, type QuarantinedItemInput, type QuarantinePolicy, type TwinCommand } from './twin.commands';
+import { TwinError } from './twin.errors';
 import { decide } from './twin.decide';
 import { evolve } from './twin.evolve';
 import { assetClassOf, DEFAULT_PROFILES, profileFor, type ThresholdProfile, type ThresholdProfiles } from './twin.profiles';
@@ -11,6 +12,10 @@ import { initialTwinState, timeMs, type TwinState } from './twin.state';
  * for each of them, and every derived event is compared with the stored one at the same place.
  * An honest history derives exactly what is stored; an edited one (a decision deleted, inserted or
  * changed, even with its hash chain recomputed) diverges at the first edited event.
+ * Alarm acknowledgements and maintenance are decided from commands (an operator, the scheduler),
+ * not from readings: each stored one stands for its command, decided again at its place in the
+ * stream, so it must still follow there (the alarm active and not yet acknowledged; a work order
+ * recorded once) but is no divergence by itself.
  */
 
 /** The rules twin-state decides by. */
@@ -88,8 +93,20 @@ export interface RulesUse {
   readonly events: number;
 }
 
+/**
+ * `readings`: applied and quarantined readings run again; `decisions`: events the rules derived from
+ * them; `commands`: acknowledgements and maintenance decided again from their recorded commands.
+ */
 export type RederiveResult =
-  | { readonly ok: true; readonly events: number; readonly readings: number; readonly decisions: number; readonly rules: readonly RulesUse[]; readonly warnings: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly events: number;
+      readonly readings: number;
+      readonly decisions: number;
+      readonly commands: number;
+      readonly rules: readonly RulesUse[];
+      readonly warnings: readonly string[];
+    }
   | { readonly ok: false; readonly events: number; readonly divergence: Divergence; readonly rules: readonly RulesUse[]; readonly warnings: readonly string[] };
 
 interface Item extends AuditItem {
@@ -97,7 +114,22 @@ interface Item extends AuditItem {
 }
 
 const INPUT_TYPES = new Set(['ReadingsApplied', 'ReadingsQuarantined']);
-const TWIN_EVENT_TYPES = new Set(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmCleared', 'ReadingsQuarantined', 'SensorFaultDetected', 'SensorFaultCleared', 'SecurityViolationDetected']);
+/** Events decided from a command, not from readings: each is audited by deciding its own command again at its place. */
+const COMMAND_TYPES = new Set(['AlarmAcknowledged', 'MaintenanceCompleted']);
+/** What the stored history records as given (readings, commands); everything else the rules derive. */
+const RECORDED_TYPES = new Set([...INPUT_TYPES, ...COMMAND_TYPES]);
+const TWIN_EVENT_TYPES = new Set([
+  'ReadingsApplied',
+  'TwinStatusChanged',
+  'AlarmRaised',
+  'AlarmCleared',
+  'ReadingsQuarantined',
+  'SensorFaultDetected',
+  'SensorFaultCleared',
+  'SecurityViolationDetected',
+  'AlarmAcknowledged',
+  'MaintenanceCompleted',
+]);
 
 /** Events as items: one per reading of a ReadingsApplied/ReadingsQuarantined event, one per other event. */
 function itemsOf(type: string, data: unknown, event: AuditedEvent | null): Item[] {
@@ -129,7 +161,9 @@ function differencesOf(stored: unknown, derived: unknown, path = '', out: Differ
 }
 
 function describe(item: AuditItem): string {
-  const d = item.data as { reading?: { readingId?: string }; alarmId?: string; readingId?: string; to?: string };
+  const d = item.data as { reading?: { readingId?: string }; alarmId?: string; readingId?: string; to?: string; by?: string; workOrderId?: string };
+  if (item.type === 'AlarmAcknowledged') return `AlarmAcknowledged ${d.alarmId ?? '?'} by ${d.by ?? '?'}`;
+  if (item.type === 'MaintenanceCompleted') return `MaintenanceCompleted of work order ${d.workOrderId ?? '?'}`;
   if (item.type === 'ReadingsApplied' || item.type === 'ReadingsQuarantined') return `${item.type} of reading ${d.reading?.readingId ?? '?'}`;
   if (item.type === 'AlarmRaised' || item.type === 'AlarmCleared') return `${item.type} ${d.alarmId ?? ''} (reading ${d.readingId ?? '?'})`.replace('  ', ' ');
   if (item.type === 'TwinStatusChanged') return `TwinStatusChanged to ${d.to ?? '?'} (reading ${d.readingId ?? '?'})`;
@@ -155,6 +189,18 @@ interface PlannedCommand {
   readonly command: TwinCommand;
   readonly rules: RecordedRules;
   readonly profile: ThresholdProfile;
+  /** The stored event a recorded command (acknowledgement, maintenance) was read from; absent for readings. */
+  readonly recorded?: AuditedEvent;
+}
+
+/** The command a stored acknowledgement or maintenance event records (its data is the whole command). */
+function recordedCommandOf(event: AuditedEvent): TwinCommand {
+  if (event.type === 'AlarmAcknowledged') {
+    const d = event.data as { assetId: string; alarmId: string; by: string; at: string; note?: string };
+    return { type: 'AcknowledgeAlarm', data: { assetId: d.assetId, alarmId: d.alarmId, by: d.by, at: d.at, ...(d.note !== undefined ? { note: d.note } : {}) } };
+  }
+  const d = event.data as Extract<TwinCommand, { type: 'RecordMaintenance' }>['data'];
+  return { type: 'RecordMaintenance', data: { assetId: d.assetId, workOrderId: d.workOrderId, type: d.type, cause: d.cause, completedAt: d.completedAt, failure: d.failure, resets: d.resets } };
 }
 
 function trustedOf(assetId: string, r: AppliedReading): TrustedReading {
@@ -170,6 +216,7 @@ function itemOf(r: QuarantinedReading): QuarantinedItemInput {
  * readings one by one, so how they were batched does not change a decision), and the quarantined
  * readings of one message (one causation id, no applied reading between them) one RecordQuarantine
  * at the message's receipt time (`metadata.commandAt`; else the latest receipt time of its readings).
+ * A stored acknowledgement or maintenance event is the command it records.
  */
 function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: readonly RecordedRules[], warnings: string[]): PlannedCommand[] {
   const planned: PlannedCommand[] = [];
@@ -199,6 +246,10 @@ function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: 
       const profile = profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles);
       const latest = readings.reduce((a, r) => (timeMs(r.receivedAt) > timeMs(a) ? r.receivedAt : a), readings[0]!.receivedAt);
       open = { causationId, items: readings.map(itemOf), at: event.metadata.commandAt ?? latest, rules, profile };
+    } else if (COMMAND_TYPES.has(event.type)) {
+      closeQuarantine();
+      const rules = rulesInForce(event, recorded, warnings);
+      planned.push({ command: recordedCommandOf(event), rules, profile: profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles), recorded: event });
     }
   }
   closeQuarantine();
@@ -226,11 +277,29 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
   let index = 0;
   let readings = 0;
   let decisions = 0;
+  let recordedCommands = 0;
   const result = (divergence: Divergence): RederiveResult => ({ ok: false, events: twinEvents.length, divergence, rules: [...uses].map(([version, n]) => ({ version, events: n })), warnings });
 
-  for (const { command, rules, profile } of commands) {
-    uses.set(rules.version, (uses.get(rules.version) ?? 0) + 1);
-    const derived = decide(command, state);
+  for (const { command, rules, profile, recorded: from } of commands) {
+    // Readings are decided by the rules in force; a recorded command by none.
+    if (!from) uses.set(rules.version, (uses.get(rules.version) ?? 0) + 1);
+    if (from && stored[index]?.event !== from) {
+      // A stored event before the recorded command that nothing derived: it diverges first.
+      const divergence = compare(stored[index], { type: from.type, data: plain(from.data), event: null }, rules, profile);
+      if (divergence) return result(divergence);
+    }
+    let derived: TwinEvent[];
+    try {
+      derived = decide(command, state);
+    } catch (error) {
+      if (!from || !(error instanceof TwinError)) throw error;
+      // The twin refuses the recorded command at its place: the stored event could not have been decided there.
+      return result(notDecidedThere(from, rules, profile, `which the twin refuses at that place (${error.code}: ${error.message})`));
+    }
+    if (from && derived.length === 0) {
+      // E.g. a work order recorded a second time: the twin records each once.
+      return result(notDecidedThere(from, rules, profile, 'which the twin does not decide at that place (recorded before)'));
+    }
     state = derived.reduce(evolve, state);
     for (const event of derived) {
       for (const d of itemsOf(event.type, plain(event.data), null)) {
@@ -239,6 +308,7 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
         if (divergence) return result(divergence);
         index += 1;
         if (INPUT_TYPES.has(d.type)) readings += 1;
+        else if (COMMAND_TYPES.has(d.type)) recordedCommands += 1;
         else decisions += 1;
       }
     }
@@ -258,7 +328,23 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
       message: `version ${extra.event!.streamVersion}: the stored history holds ${describe(extra)}, which the rules do not derive from the stored readings`,
     });
   }
-  return { ok: true, events: twinEvents.length, readings, decisions, rules: [...uses].map(([version, n]) => ({ version, events: n })), warnings };
+  return { ok: true, events: twinEvents.length, readings, decisions, commands: recordedCommands, rules: [...uses].map(([version, n]) => ({ version, events: n })), warnings };
+}
+
+/** A stored acknowledgement or maintenance event whose own command does not decide it at its place. */
+function notDecidedThere(from: AuditedEvent, rules: RecordedRules, profile: ThresholdProfile, why: string): Divergence {
+  const stored = { type: from.type, data: plain(from.data) };
+  return {
+    kind: 'unexpected',
+    streamVersion: from.streamVersion,
+    eventId: from.eventId,
+    stored,
+    derived: null,
+    differences: [],
+    rulesVersion: rules.version,
+    profile: profile.name,
+    message: `version ${from.streamVersion}: the stored history holds ${describe(stored)}, ${why}`,
+  };
 }
 
 function compare(s: Item | undefined, d: Item, rules: RecordedRules, profile: ThresholdProfile): Divergence | null {
@@ -272,8 +358,8 @@ function compare(s: Item | undefined, d: Item, rules: RecordedRules, profile: Th
     if (differences.length === 0) return null;
     return { ...base, ...at, kind: 'different', differences, message: `version ${s.event!.streamVersion}: stored ${describe(s)} differs from the derived one in ${differences.map((x) => x.path).join(', ')}` };
   }
-  const derivedIsDecision = !INPUT_TYPES.has(d.type);
-  const storedIsDecision = !INPUT_TYPES.has(s.type);
+  const derivedIsDecision = !RECORDED_TYPES.has(d.type);
+  const storedIsDecision = !RECORDED_TYPES.has(s.type);
   const kind: DivergenceKind = derivedIsDecision && !storedIsDecision ? 'missing' : !derivedIsDecision && storedIsDecision ? 'unexpected' : 'different';
   const message =
     kind === 'missing'

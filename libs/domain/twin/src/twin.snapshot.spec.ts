@@ -9,6 +9,9 @@ import { initialTwinState, TWIN_STATE_VERSION, type TwinState } from './twin.sta
 const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 const fold = (events: readonly TwinEvent[], from: TwinState = initialTwinState) => events.reduce(evolve, from);
+/** Field paths of a value (objects walked, arrays and empty objects are leaves). */
+const paths = (value: unknown, prefix = ''): string[] =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 ? Object.keys(value).flatMap((k) => paths((value as Record<string, unknown>)[k], `${prefix}${k}.`)) : [prefix.slice(0, -1)];
 /** What a snapshot stores and gives back: the state through JSON (as in a jsonb column). */
 const throughJson = (state: TwinState): TwinState => JSON.parse(JSON.stringify(state)) as TwinState;
 
@@ -38,6 +41,13 @@ const step = fc.oneof(
       items: fc.array(fc.record({ rule: fc.constantFrom('range', 'json', 'duplicate', 'signature', 'device', 'stale'), device: fc.option(fc.constantFrom('D-1', 'D-9'), { nil: null }) }), { minLength: 1, maxLength: 8 }),
     }),
   },
+  // An operator acknowledges the active alarm (when there is one not acknowledged yet).
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('acknowledge' as const), note: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }) }) },
+  // Maintenance completed; work orders repeat (a redelivery records nothing), some completions are late.
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('maintenance' as const), workOrder: fc.integer({ min: 1, max: 4 }), minutes: fc.integer({ min: -60, max: 5 }), failure: fc.boolean(), resets: fc.boolean() }),
+  },
 );
 
 /** Decides a generated history with the real twin: the events a twin stream would hold. */
@@ -53,7 +63,24 @@ function history(steps: readonly Step[]): TwinEvent[] {
     minute += 10;
     const at = (m: number) => new Date(T0 + (minute + m) * 60_000).toISOString();
     let command: TwinCommand;
-    if (s.kind === 'apply') {
+    if (s.kind === 'acknowledge') {
+      const active = state.activeAlarm;
+      if (active === null || active.acknowledgedAt !== null) continue;
+      command = { type: 'AcknowledgeAlarm', data: { assetId: 'P-1', alarmId: active.alarmId, by: 'user:op', at: at(0), ...(s.note !== undefined ? { note: s.note } : {}) } };
+    } else if (s.kind === 'maintenance') {
+      command = {
+        type: 'RecordMaintenance',
+        data: {
+          assetId: 'P-1',
+          workOrderId: `WO-${s.workOrder}`,
+          type: 'corrective',
+          cause: 'THRESHOLD_EXCEEDED',
+          completedAt: at(s.minutes),
+          failure: s.failure ? { mode: 'bearing wear', failedAt: at(s.minutes - 30) } : null,
+          resets: s.resets ? ['baseline', 'health-index'] : [],
+        },
+      };
+    } else if (s.kind === 'apply') {
       const readings = s.readings.map((r, i): TrustedReading => {
         seq[r.device] = Math.max(0, seq[r.device]! + r.seqStep);
         const metrics: Record<string, number> = { temperatureC: r.temperatureC };
@@ -120,9 +147,20 @@ describe('twin snapshots', () => {
   it('pins the state shape of TWIN_STATE_VERSION', () => {
     const SHAPES: Record<number, string> = {
       1: 'activeAlarm,alarmsRaised,assetId,label,lastAppliedReceivedAt,lastReadingTs,lastSecurityViolation,lastSeqByDevice,metrics,profile,readingsApplied,readingsQuarantined,recentQuarantined.evictedUpTo,recentQuarantined.ids,recentReleased.evictedUpTo,recentReleased.ids,sensorFault,status,violationRulesSinceApplied,violationsSinceApplied',
+      2: 'activeAlarm,alarmsRaised,assetId,label,lastAppliedReceivedAt,lastMaintenance,lastReadingTs,lastSecurityViolation,lastSeqByDevice,maintainedSince,maintenanceCount,metrics,profile,readingsApplied,readingsQuarantined,recentQuarantined.evictedUpTo,recentQuarantined.ids,recentReleased.evictedUpTo,recentReleased.ids,recentWorkOrders.evictedUpTo,recentWorkOrders.ids,sensorFault,status,violationRulesSinceApplied,violationsSinceApplied',
     };
-    const paths = (value: unknown, prefix = ''): string[] =>
-      value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 ? Object.keys(value).flatMap((k) => paths((value as Record<string, unknown>)[k], `${prefix}${k}.`)) : [prefix.slice(0, -1)];
     expect(paths(initialTwinState).sort().join(',')).toBe(SHAPES[TWIN_STATE_VERSION]);
+  });
+
+  /** The members of the nested values (the active alarm, the last maintenance) are part of the shape too. */
+  it('pins the shape of the active alarm and the last maintenance of TWIN_STATE_VERSION', () => {
+    const NESTED: Record<number, string> = {
+      2: 'activeAlarm.acknowledgedAt,activeAlarm.acknowledgedBy,activeAlarm.alarmId,activeAlarm.cause,activeAlarm.conditions,activeAlarm.raisedAt,activeAlarm.severity,lastMaintenance.cause,lastMaintenance.completedAt,lastMaintenance.failure,lastMaintenance.resets,lastMaintenance.type,lastMaintenance.workOrderId',
+    };
+    const reading: TrustedReading = { readingId: 'R-1', deviceId: 'D-1', assetId: 'P-1', seq: 1, ts: '2024-01-01T00:00:00Z', receivedAt: '2024-01-01T00:00:00Z', metrics: { temperatureC: 90 } };
+    let state = fold(decide({ type: 'ApplyReadings', data: { assetId: 'P-1', readings: [reading], profile: pump } }, initialTwinState));
+    state = fold(decide({ type: 'RecordMaintenance', data: { assetId: 'P-1', workOrderId: 'WO-1', type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: '2024-01-01T01:00:00Z', failure: null, resets: [] } }, state), state);
+    const nested = paths({ activeAlarm: state.activeAlarm, lastMaintenance: state.lastMaintenance });
+    expect(nested.sort().join(',')).toBe(NESTED[TWIN_STATE_VERSION]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AlarmSeverity, Condition, TwinStatus } from '@twinline/contracts';
+import type { AlarmSeverity, Condition, TwinMaintenanceCompletedData, TwinStatus } from '@twinline/contracts';
 
 /** The latest known value of one metric, with the source time and reading it came from. */
 export interface MetricValue {
@@ -14,6 +14,23 @@ export interface ActiveAlarm {
   readonly severity: AlarmSeverity;
   readonly raisedAt: string;
   readonly conditions: readonly Condition[];
+  /**
+   * Who acknowledged the alarm and when (ISA-18.2: raised → acknowledged → cleared); null until
+   * acknowledged. Acknowledging does not clear it: only the process returning within limits does.
+   */
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgedAt: string | null;
+}
+
+/** The last maintenance recorded on the twin (from the scheduler's MaintenanceCompleted). */
+export interface LastMaintenance {
+  readonly workOrderId: string;
+  readonly type: TwinMaintenanceCompletedData['type'];
+  readonly cause: string;
+  readonly completedAt: string;
+  readonly failure: TwinMaintenanceCompletedData['failure'];
+  /** What the repair reset (the learned baseline, the health index). */
+  readonly resets: TwinMaintenanceCompletedData['resets'];
 }
 
 /** An open sensor fault: since when (receipt time), how many data violations in a row, which rules. */
@@ -74,15 +91,28 @@ export interface TwinState {
   readonly recentQuarantined: RecentIds;
   /** Released readings applied lately, by release time: each is applied once, whatever its seq. */
   readonly recentReleased: RecentIds;
+  /** The latest maintenance (by completion time) recorded on the twin, else null. */
+  readonly lastMaintenance: LastMaintenance | null;
+  /** Maintenance completions recorded on the twin (each work order once). */
+  readonly maintenanceCount: number;
+  /**
+   * Completion time of the latest repair that reset anything (`resets` not empty): what the learned
+   * baseline and the health index start from. Null while no repair reset them.
+   */
+  readonly maintainedSince: string | null;
+  /** Work orders recorded lately, by completion time: a redelivered or re-sent completion is recorded once. */
+  readonly recentWorkOrders: RecentIds;
 }
 
 /**
  * Version of the TwinState shape and of the fold (evolve) that makes it. Stored with every twin
  * snapshot: a snapshot of another version is ignored and the stream folded in full. Bump it when a
  * field is added, removed or changes meaning, or when evolve folds an event differently
- * (twin.state.spec.ts pins the shape of each version).
+ * (twin.snapshot.spec.ts pins the shape of each version).
+ * 2: an active alarm's acknowledgement (`acknowledgedBy`/`acknowledgedAt`) and the maintenance
+ * recorded on the twin (`lastMaintenance`, `maintenanceCount`, `maintainedSince`, `recentWorkOrders`).
  */
-export const TWIN_STATE_VERSION = 1;
+export const TWIN_STATE_VERSION = 2;
 
 /** How many recent reading ids a twin keeps per kind (see RecentIds). */
 export const RECENT_IDS_KEPT = 32;
@@ -108,6 +138,10 @@ export const initialTwinState: TwinState = Object.freeze({
   readingsQuarantined: 0,
   recentQuarantined: NO_RECENT_IDS,
   recentReleased: NO_RECENT_IDS,
+  lastMaintenance: null,
+  maintenanceCount: 0,
+  maintainedSince: null,
+  recentWorkOrders: NO_RECENT_IDS,
 });
 
 /**
