@@ -79,7 +79,7 @@ describe('Prometheus metrics of every service', () => {
     const m = await waitFor(scrape, {
       accept: (s) =>
         valueOf(s.integrity, 'twinline_readings_quarantined_total', { rule: 'range' })! >= 1 &&
-        valueOf(s['maintenance-scheduler'], 'twinline_work_orders', { status: 'OPEN' }) === 1 &&
+        valueOf(s['maintenance-scheduler'], 'twinline_work_orders', { status: 'REQUESTED' }) === 1 &&
         valueOf(s.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' }) === 3 &&
         valueOf(s.notification, 'twinline_notification_deliveries', { status: 'DELIVERED' }) === 3 &&
         // Read from JetStream and Postgres on scrape: present once the first read answered.
@@ -126,7 +126,7 @@ describe('Prometheus metrics of every service', () => {
     expect(valueOf(m['twin-state'], 'twinline_alarms_cleared_total')).toBe(2);
     expect(m['twin-state'].filter((s) => s.name === 'twinline_twins').reduce((n, s) => n + s.value, 0)).toBe(1);
 
-    expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders', { status: 'OPEN' })).toBe(1);
+    expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders', { status: 'REQUESTED' })).toBe(1);
     expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders_opened_total')).toBe(1);
 
     expect(valueOf(m.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' })).toBe(3);

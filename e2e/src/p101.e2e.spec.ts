@@ -49,7 +49,7 @@ describe('P-101 through the whole platform', () => {
       accept: (r) => r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 2,
       what: 'one work order holding both alarms',
     });
-    expect(orders.body.items[0]).toMatchObject({ assetId: 'P-101', status: 'OPEN', alarmIds: raised.map((e) => e.data.alarmId) });
+    expect(orders.body.items[0]).toMatchObject({ assetId: 'P-101', status: 'REQUESTED', type: 'corrective', alarmIds: raised.map((e) => e.data.alarmId) });
 
     await waitFor(() => h.webhook.received.length >= 3, { what: 'three webhook deliveries' });
     const log = await waitFor(() => getJson<{ items: Array<{ status: string; kind: string }> }>(`${h.platform.urls.notification}/v1/deliveries?assetId=P-101`, { token: h.tokens.operator }), {

@@ -19,10 +19,10 @@ import { loadTwinConfig } from '../../apps/twin-state/src/config';
 import { TWIN_VIEW_MIGRATIONS } from '../../apps/twin-state/src/twin-view/migrations';
 import { SchedulerModule } from '../../apps/maintenance-scheduler/src/app.module';
 import { loadSchedulerConfig } from '../../apps/maintenance-scheduler/src/config';
-import { WorkOrdersInitial1732560000200 } from '../../apps/maintenance-scheduler/src/work-orders/migrations';
+import { SCHEDULER_MIGRATIONS } from '../../apps/maintenance-scheduler/src/migrations';
 import { NotificationModule } from '../../apps/notification/src/app.module';
 import { loadNotificationConfig } from '../../apps/notification/src/config';
-import { DeliveriesInitial1732560000300, DeliveriesRetry1732560000500, DeliveriesThrottle1732560000600, DeliveriesTraceparent1732560000400 } from '../../apps/notification/src/deliveries/migrations';
+import { NOTIFICATION_MIGRATIONS } from '../../apps/notification/src/deliveries/migrations';
 
 describe('one trace follows a reading across every hop', () => {
   const exporter = new InMemorySpanExporter();
@@ -58,8 +58,8 @@ describe('one trace follows a reading across every hop', () => {
     const migrate = (service: string, migrations: Parameters<typeof runMigrations>[0]['migrations']) => runMigrations({ url: TEST_DATABASE_URL, schema: schemaName(integrity, service), migrations });
     await migrate('integrity', INTEGRITY_MIGRATIONS);
     await migrate('twin-state', [...eventStoreMigrations, ...TWIN_VIEW_MIGRATIONS]);
-    await migrate('maintenance-scheduler', [...eventStoreMigrations, WorkOrdersInitial1732560000200]);
-    await migrate('notification', [DeliveriesInitial1732560000300, DeliveriesTraceparent1732560000400, DeliveriesRetry1732560000500, DeliveriesThrottle1732560000600]);
+    await migrate('maintenance-scheduler', SCHEDULER_MIGRATIONS);
+    await migrate('notification', NOTIFICATION_MIGRATIONS);
     await start('ingestion', IngestionModule.forConfig(ingestion), ingestion.PORT);
     await start('integrity', IntegrityModule.forConfig(integrity, schemaName(integrity, 'integrity')), integrity.PORT);
     await start('twin-state', TwinStateModule.forConfig(twin, schemaName(twin, 'twin-state')), twin.PORT);

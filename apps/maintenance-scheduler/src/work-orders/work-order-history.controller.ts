@@ -1,12 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { z } from 'zod';
 import { historyQuerySchema, parseContract, timeTravelQuerySchema, type MaintenanceEvent } from '@twinline/contracts';
-import { assetIdOfWorkOrder, evolve, initialMaintenanceState, workOrdersAt } from '@twinline/domain-maintenance';
+import { evolve, initialMaintenanceState, workOrdersAt, workOrdersView } from '@twinline/domain-maintenance';
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@twinline/event-store';
 import { DomainError, historyPage } from '@twinline/service-kit';
-import { workOrderStreamId } from '../streams';
-
-const workOrderIdSchema = z.string().regex(/^WO-[A-Za-z0-9][A-Za-z0-9_-]{0,63}-\d{4,}$/, 'workOrderId must be a work-order id such as WO-P-101-0001');
+import { workOrderOf } from './work-order-id';
 const getQuery = timeTravelQuerySchema;
 const eventsQuery = historyQuerySchema('WorkOrderOpened');
 
@@ -21,12 +18,13 @@ export class WorkOrderHistoryController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   private streamOf(workOrderId: string): { id: string; streamId: string } {
-    const id = parseContract(workOrderIdSchema, workOrderId, 'workOrderId');
-    return { id, streamId: workOrderStreamId(assetIdOfWorkOrder(id)!) };
+    const { workOrderId: id, streamId } = workOrderOf(workOrderId);
+    return { id, streamId };
   }
 
   /**
-   * The work order now, `?at=<ISO time>`: as of that source time (the alarms raised up to then), or
+   * The work order (the domain's full view: alarms, predictions, due date, lifecycle times, crew,
+   * findings, failure, parts, labour) now, `?at=<ISO time>`: as of that source time (the alarms raised up to then), or
    * `?version=<n>`: as of that version of its asset's work-order stream. `version` in the answer is
    * the stream version of the last event of this work order included.
    */
@@ -37,14 +35,12 @@ export class WorkOrderHistoryController {
     const events = await this.store.readStream(streamId, q.version !== undefined ? { toVersion: q.version } : {});
     const included = q.at !== undefined ? events.filter((e) => Date.parse(e.occurredAt) <= Date.parse(q.at!)) : events;
     const state = q.at !== undefined ? workOrdersAt(events, q.at) : included.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as MaintenanceEvent), initialMaintenanceState);
-    const order = state.orders[id];
+    const order = workOrdersView(state).find((o) => o.workOrderId === id);
     const asOf = q.at !== undefined ? ` as of ${q.at}` : q.version !== undefined ? ` at version ${q.version}` : '';
-    if (!order || state.assetId === null) throw new DomainError('WORK_ORDER.NOT_FOUND', `no work order ${id}${asOf}`, 404);
+    if (!order) throw new DomainError('MAINTENANCE.UNKNOWN_WORK_ORDER', `no work order ${id}${asOf}`, 404);
     const mine = included.filter(isOf(id));
     return {
       ...order,
-      assetId: state.assetId,
-      alarmIds: [...order.alarmIds],
       version: mine[mine.length - 1]!.streamVersion,
       ...(q.at !== undefined ? { asOf: q.at } : {}),
     };

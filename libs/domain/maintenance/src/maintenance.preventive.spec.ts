@@ -55,8 +55,13 @@ describe('preventiveDue: calendar', () => {
     expect(preventiveDue(monthly, progress({ now: '2024-01-31T00:00:00Z', lastOccurrence: 1, lastOccurrenceAt: '2024-01-01T00:00:00Z' }))).toEqual({ occurrence: 2, dueAt: '2024-02-07T00:00:00.000Z' });
   });
 
-  it('given the planner behind by several periods, then the current period is due, not a backlog', () => {
-    expect(preventiveDue(monthly, progress({ now: '2024-04-15T00:00:00Z', lastOccurrence: 1 }))).toEqual({ occurrence: 4, dueAt: '2024-04-07T00:00:00.000Z' });
+  it('given the planner behind by several periods, then the current period is due, not a backlog, and 7 days from now', () => {
+    expect(preventiveDue(monthly, progress({ now: '2024-04-15T00:00:00Z', lastOccurrence: 1 }))).toEqual({ occurrence: 4, dueAt: '2024-04-22T00:00:00.000Z' });
+  });
+
+  it('given an occurrence opened late in its period, then it is due 7 days later or at the next period start, never in the past', () => {
+    expect(preventiveDue(monthly, progress({ now: '2024-01-20T00:00:00Z' }))).toEqual({ occurrence: 1, dueAt: '2024-01-27T00:00:00.000Z' });
+    expect(preventiveDue(monthly, progress({ now: '2024-01-28T00:00:00Z' }))).toEqual({ occurrence: 1, dueAt: '2024-01-31T00:00:00.000Z' });
   });
 
   it('given a schedule shorter than the lead time, then an occurrence is due by the next one', () => {

@@ -79,7 +79,9 @@ export interface PreventiveOccurrence {
  *   now ≥ startAt + (k−1)·d, i.e. the next occurrence after `lastOccurrence` opens when
  *   now ≥ startAt + lastOccurrence·d. When the planner fell behind by several periods it opens the
  *   current period's occurrence (floor((now − startAt) / d) + 1), not a backlog of stale ones.
- *   dueAt = the period start + 7 days, or the next period start when that is sooner.
+ *   dueAt = the period start + 7 days, or the next period start when that is sooner; an occurrence
+ *   opened late in its period (the scheduler was down, the schedule was set mid-period) is due 7 days
+ *   after it opens, or at the next period start when that is sooner: never in the past.
  * - Running hours (everyRunningHours = r): occurrence lastOccurrence + 1 is due once now ≥ startAt
  *   and runningHours − lastOccurrenceRunningHours ≥ r (from 0 before the first); dueAt = now + 7 days.
  *   Unknown running hours open nothing.
@@ -96,7 +98,9 @@ export function preventiveDue(schedule: PreventiveSchedule, progress: Preventive
     const current = Math.floor((now - start) / period) + 1;
     if (current <= last) return null;
     const periodStart = start + (current - 1) * period;
-    return { occurrence: current, dueAt: new Date(periodStart + Math.min(PREVENTIVE_LEAD_DAYS * DAY_MS, period)).toISOString() };
+    const lead = PREVENTIVE_LEAD_DAYS * DAY_MS;
+    const due = Math.max(periodStart + Math.min(lead, period), Math.min(now + lead, periodStart + period));
+    return { occurrence: current, dueAt: new Date(due).toISOString() };
   }
   const every = schedule.everyRunningHours!;
   if (progress.runningHours === null || !Number.isFinite(progress.runningHours)) return null;
