@@ -45,4 +45,18 @@ export class PreventiveInitial1732560001100 implements MigrationInterface {
   }
 }
 
-export const PREVENTIVE_MIGRATIONS = [PreventiveInitial1732560001100];
+/**
+ * The source time of the first reading of each asset: with the first work-order event, when the asset
+ * is known to be in service (the start of its first time to failure in the reliability figures).
+ */
+export class RunningHoursFirstReading1732560001200 implements MigrationInterface {
+  name = 'RunningHoursFirstReading1732560001200';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE ${migrationSchema(q)}.running_hours ADD COLUMN IF NOT EXISTS first_reading_at timestamptz`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE ${migrationSchema(q)}.running_hours DROP COLUMN IF EXISTS first_reading_at`);
+  }
+}
+
+export const PREVENTIVE_MIGRATIONS = [PreventiveInitial1732560001100, RunningHoursFirstReading1732560001200];

@@ -146,7 +146,8 @@ describe('preventive schedules, the preventive timer and running hours (Postgres
 
   describe('the timer', () => {
     it('opens a calendar-due order exactly once, however often it runs', async () => {
-      const startAt = new Date(Date.now() - DAY_MS).toISOString();
+      // Starts now: opened at the start of its period, occurrence 1 is due 7 days later.
+      const startAt = new Date(Date.now()).toISOString();
       await call('PUT', '/v1/preventive-schedules/CAL-1', { body: { assetId: 'P-7', title: 'Monthly inspection', everyDays: 30, startAt, priority: 'P3' }, sub: 'pat' });
       // The runtime's timer (every second) opens occurrence 1.
       const [order] = await waitFor(() => opened('P-7'), { accept: (events) => events.length > 0, what: 'the preventive order of CAL-1' });
@@ -196,6 +197,9 @@ describe('preventive schedules, the preventive timer and running hours (Postgres
       expect(await accumulateReadings(batch, schedules)).toBe(0);
       expect(await accumulateReadings(batch.slice(1), schedules)).toBe(0);
       expect((await schedules.runningHours(['P-5'])).get('P-5')).toBeCloseTo(2, 9);
+      // The first reading is kept (the reliability figures count the asset in service from it).
+      const first = await db.pool.query(`SELECT first_reading_at FROM "${db.schema}".running_hours WHERE asset_id = 'P-5'`);
+      expect(new Date(first.rows[0].first_reading_at).toISOString()).toBe('2024-03-01T00:00:00.000Z');
     });
 
     it('accumulates validated telemetry from JetStream and opens a running-hours order when they are due', async () => {

@@ -155,7 +155,12 @@ export class PreventiveStore {
    * while it is read and written (so two batches never count the same readings twice). `fold` is given
    * the stored row (null: none yet) and returns the new one, or null when nothing changed.
    */
-  async accumulate<S>(assetIds: readonly string[], fold: (assetId: string, current: RunningHoursRow<S> | null) => RunningHoursRow<S> | null): Promise<number> {
+  async accumulate<S>(
+    assetIds: readonly string[],
+    fold: (assetId: string, current: RunningHoursRow<S> | null) => RunningHoursRow<S> | null,
+    /** The earliest reading time of the batch per asset: kept as the asset's first reading when earlier. */
+    firstReadingAt?: (assetId: string) => string | null,
+  ): Promise<number> {
     if (assetIds.length === 0) return 0;
     return withTransaction(this.pool, async (client) => {
       const sorted = [...new Set(assetIds)].sort();
@@ -173,12 +178,11 @@ export class PreventiveStore {
         const next = fold(assetId, stored.get(assetId) ?? null);
         if (next === null) continue;
         changed++;
-        await client.query(`UPDATE ${this.hours} SET running_hours = $2, last_reading_at = $3, state = $4::jsonb, updated_at = now() WHERE asset_id = $1`, [
-          assetId,
-          next.runningHours,
-          next.lastReadingAt,
-          JSON.stringify(next.state ?? {}),
-        ]);
+        await client.query(
+          `UPDATE ${this.hours} SET running_hours = $2, last_reading_at = $3, state = $4::jsonb, updated_at = now(),
+             first_reading_at = LEAST(COALESCE(first_reading_at, $5::timestamptz), $5::timestamptz) WHERE asset_id = $1`,
+          [assetId, next.runningHours, next.lastReadingAt, JSON.stringify(next.state ?? {}), firstReadingAt?.(assetId) ?? null],
+        );
       }
       return changed;
     });

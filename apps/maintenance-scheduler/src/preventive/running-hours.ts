@@ -5,6 +5,8 @@ import type { PreventiveStore } from './preventive.store';
 
 export const parseValidatedTelemetry = messageParser((body) => parseContract(validatedTelemetryV1, body, 'telemetry.validated message') as ValidatedTelemetry);
 
+const earliest = (times: readonly string[]): string | null => times.reduce<string | null>((min, t) => (min === null || Date.parse(t) < Date.parse(min) ? t : min), null);
+
 const NONE: RunningHoursState = { hours: 0, lastTs: null };
 
 /**
@@ -25,5 +27,5 @@ export async function accumulateReadings(batch: readonly Delivery<ValidatedTelem
     const next = accumulateRunningHours(state, times);
     if (current && next.hours === state.hours && next.lastTs === state.lastTs) return null;
     return { assetId, runningHours: next.hours, lastReadingAt: next.lastTs, state: next };
-  });
+  }, (assetId) => earliest(byAsset.get(assetId) ?? []));
 }

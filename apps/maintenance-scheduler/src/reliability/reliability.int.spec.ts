@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FieldError, Role } from '@twinline/contracts';
 import type { ReliabilityReport } from '@twinline/domain-maintenance';
-import { eventStoreMigrations, PostgresCheckpointStore, PostgresEventStore, runMigrations, type NewEvent } from '@twinline/event-store';
+import { PostgresCheckpointStore, PostgresEventStore, runMigrations, type NewEvent } from '@twinline/event-store';
 import { ASSET_DIRECTORY, authProviders, createServiceApp, eventStoreProviders, issueToken, PG_POOL, ProjectionRebuilds, StaticAssetDirectory } from '@twinline/service-kit';
 import { metrics } from '@twinline/observability';
 import { createTestSchema, waitFor, type TestSchema } from '@twinline/testing';
 import { workOrderStreamId } from '../streams';
-import { RELIABILITY_CONTROLLERS, RELIABILITY_MIGRATIONS, reliabilityProviders } from './index';
+import { SCHEDULER_MIGRATIONS } from '../migrations';
+import { RELIABILITY_CONTROLLERS, reliabilityProviders } from './index';
 import { ReliabilityProjection } from './reliability.projection';
 
 /** Problem details of a refused request. */
@@ -87,7 +88,7 @@ describe('reliability read model and GET /v1/reliability (Postgres)', () => {
 
   beforeAll(async () => {
     db = await createTestSchema('reliability');
-    await runMigrations({ url: db.url, schema: db.schema, migrations: [...eventStoreMigrations, ...RELIABILITY_MIGRATIONS] });
+    await runMigrations({ url: db.url, schema: db.schema, migrations: SCHEDULER_MIGRATIONS });
     store = new PostgresEventStore(db.pool, { schema: db.schema });
     checkpoints = new PostgresCheckpointStore(db.pool, { schema: db.schema });
     const directory = new StaticAssetDirectory([
@@ -237,5 +238,16 @@ describe('reliability read model and GET /v1/reliability (Postgres)', () => {
 
   it('needs a token', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/reliability' })).statusCode).toBe(401);
+  });
+
+  it('counts an asset in service from its first reading when that came before its first work order', async () => {
+    // The running-hours consumer (preventive) records the first reading of each asset it sees.
+    await db.pool.query(`INSERT INTO "${db.schema}".running_hours (asset_id, running_hours, last_reading_at, state, first_reading_at) VALUES ('P-2', 1, $1, '{}', $2)`, [at(6), at(5)]);
+    try {
+      const { inServiceSince } = await new ReliabilityProjection(db.pool, db.schema).read();
+      expect(Object.fromEntries(inServiceSince)).toEqual({ 'P-1': at(0), 'P-2': at(5) });
+    } finally {
+      await db.pool.query(`DELETE FROM "${db.schema}".running_hours`);
+    }
   });
 });

@@ -31,7 +31,7 @@ export type CompletedWorkOrder = Omit<ReliabilityRecord, 'assetClass'>;
 
 export interface ReliabilityRows {
   readonly records: CompletedWorkOrder[];
-  /** Per asset: the time of its first work-order event (in service since, as far as the scheduler knows). */
+  /** Per asset: in service since, as far as the scheduler knows: its first reading or its first work-order event, whichever is earlier. */
   readonly inServiceSince: Map<string, string>;
 }
 
@@ -58,6 +58,7 @@ export function predictionBefore(predictions: readonly AttachedPrediction[], fai
 export class ReliabilityProjection {
   private readonly live: string;
   private readonly target: string;
+  private readonly runningHours: string;
   constructor(
     private readonly pool: Pool,
     private readonly schema: string,
@@ -66,6 +67,7 @@ export class ReliabilityProjection {
     const s = quoteIdent(schema);
     this.live = `${s}.${quoteIdent(RELIABILITY_TABLE)}`;
     this.target = `${s}.${quoteIdent(table)}`;
+    this.runningHours = `${s}.running_hours`;
   }
 
   /** What a ProjectionRebuilder needs to rebuild this read model next to the live one. */
@@ -145,14 +147,21 @@ export class ReliabilityProjection {
 
   /**
    * Completed work orders of the assets in scope (all when `assetIds` is undefined), and when each of
-   * those assets came into service: the time of its first work-order event.
+   * those assets came into service: the source time of its first reading or of its first work-order
+   * event, whichever is earlier.
    */
   async read(assetIds?: readonly string[]): Promise<ReliabilityRows> {
     const scope = assetIds === undefined ? '' : 'WHERE asset_id = ANY($1::text[])';
     const params = assetIds === undefined ? [] : [assetIds];
     const [records, since] = await Promise.all([
       this.pool.query(`SELECT * FROM ${this.live} ${scope ? `${scope} AND` : 'WHERE'} status = 'COMPLETED' ORDER BY asset_id, completed_at, work_order_id`, params),
-      this.pool.query<{ asset_id: string; since: Date }>(`SELECT asset_id, min(first_event_at) AS since FROM ${this.live} ${scope} GROUP BY asset_id ORDER BY asset_id`, params),
+      // The running_hours table (preventive) holds each asset's first reading, when the scheduler has seen one.
+      this.pool.query<{ asset_id: string; since: Date }>(
+        `SELECT r.asset_id, LEAST(min(r.first_event_at), min(h.first_reading_at)) AS since
+           FROM ${this.live} r LEFT JOIN ${this.runningHours} h ON h.asset_id = r.asset_id
+          ${scope.replace('asset_id', 'r.asset_id')} GROUP BY r.asset_id ORDER BY r.asset_id`,
+        params,
+      ),
     ]);
     return {
       records: records.rows.map((row) => {

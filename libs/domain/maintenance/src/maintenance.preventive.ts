@@ -80,8 +80,8 @@ export interface PreventiveOccurrence {
  *   now ≥ startAt + lastOccurrence·d. When the planner fell behind by several periods it opens the
  *   current period's occurrence (floor((now − startAt) / d) + 1), not a backlog of stale ones.
  *   dueAt = the period start + 7 days, or the next period start when that is sooner; an occurrence
- *   opened late in its period (the scheduler was down, the schedule was set mid-period) is due 7 days
- *   after it opens, or at the next period start when that is sooner: never in the past.
+ *   opened so late in its period that this is past (the scheduler was down, the schedule was set
+ *   mid-period) is due 7 days after it opens, or at the next period start when that is sooner.
  * - Running hours (everyRunningHours = r): occurrence lastOccurrence + 1 is due once now ≥ startAt
  *   and runningHours − lastOccurrenceRunningHours ≥ r (from 0 before the first); dueAt = now + 7 days.
  *   Unknown running hours open nothing.
@@ -99,7 +99,8 @@ export function preventiveDue(schedule: PreventiveSchedule, progress: Preventive
     if (current <= last) return null;
     const periodStart = start + (current - 1) * period;
     const lead = PREVENTIVE_LEAD_DAYS * DAY_MS;
-    const due = Math.max(periodStart + Math.min(lead, period), Math.min(now + lead, periodStart + period));
+    const onTime = periodStart + Math.min(lead, period);
+    const due = onTime >= now ? onTime : Math.min(now + lead, periodStart + period);
     return { occurrence: current, dueAt: new Date(due).toISOString() };
   }
   const every = schedule.everyRunningHours!;
