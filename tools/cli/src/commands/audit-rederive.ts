@@ -33,6 +33,8 @@ export interface TwinRederiveAnswer {
   events: number;
   readings?: number;
   decisions?: number;
+  /** Recorded commands (alarm acknowledgements, maintenance) decided again at their place. */
+  commands?: number;
   rules?: Array<{ version: string; events: number }>;
   warnings: string[];
   divergence?: Divergence;
@@ -90,7 +92,7 @@ export function formatRederive(report: RederiveReport): string {
   const lines: string[] = [];
   if (twin.ok) {
     const rules = (twin.rules ?? []).map((r) => `${r.version} ×${r.events}`).join(', ');
-    lines.push(`OK twin ${twin.assetId}: ${twin.events} events; ${twin.readings} readings re-decided, ${twin.decisions} decisions match (rules ${rules || 'none'})`);
+    lines.push(`OK twin ${twin.assetId}: ${twin.events} events; ${twin.readings} readings re-decided, ${twin.decisions} decisions match${twin.commands ? `, ${twin.commands} recorded commands (acknowledgements, maintenance) decided again` : ''} (rules ${rules || 'none'})`);
   } else {
     lines.push(`DIVERGENCE twin ${twin.assetId}:`, ...divergenceLines(twin.divergence!));
   }
