@@ -41,13 +41,21 @@ export async function runDemo(platform: Platform, o: { mqttUrl: string; token: s
   console.log(markdownTable(['Timestamp', 'Pump', 'Pressure (PSI)', 'Temperature (°C)', 'Vibration (mm/s)', 'Twin status', 'Study'], rows));
 
   const orders = await poll(
-    () => get<{ items: Array<{ workOrderId: string; priority: string; status: string; alarmIds: string[]; title: string }> }>(`${platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`),
+    () => get<{ items: Array<{ workOrderId: string; type?: string; priority: string; status: string; dueAt?: string | null; alarmIds: string[]; title: string }> }>(`${platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`),
     (v) => v.items.length > 0,
     15_000,
     'a work order',
   );
   console.log('\nWork orders for P-101:');
-  for (const w of orders.items) console.log(`  ${w.workOrderId} ${w.priority} ${w.status} — ${w.title} (alarms: ${w.alarmIds.length})`);
+  for (const w of orders.items) console.log(`  ${w.workOrderId} ${w.priority} ${w.type ?? 'corrective'} ${w.status}${w.dueAt ? ` due ${w.dueAt}` : ''} — ${w.title} (alarms: ${w.alarmIds.length})`);
+  const first = orders.items[0]!;
+  console.log(
+    [
+      '  As a planner (README "For maintenance planners"):',
+      '    PLANNER=$(npx twinline token create --sub planner --role planner)',
+      `    curl -X POST -H "Authorization: Bearer $PLANNER" -H 'content-type: application/json' -d '{}' ${platform.urls['maintenance-scheduler']}/v1/work-orders/${first.workOrderId}/approve`,
+    ].join('\n'),
+  );
   const deliveries = await get<{ items: Array<{ kind: string; status: string }> }>(`${platform.urls.notification}/v1/deliveries?assetId=P-101`);
   console.log(`\nNotifications for P-101: ${deliveries.items.length} (${deliveries.items.map((d) => `${d.kind} ${d.status}`).join(', ')})`);
 }
