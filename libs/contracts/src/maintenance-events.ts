@@ -102,6 +102,9 @@ export const failureSchema = z.object({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
+/** What a repair resets in the twin. */
+export const maintenanceResetsSchema = z.array(z.enum(['baseline', 'health-index']));
+
 export const workOrderCompletedV1 = z.object({
   workOrderId: id,
   assetId: assetIdSchema,
@@ -130,7 +133,7 @@ export const maintenanceCompletedV1 = z.object({
   failure: failureSchema.nullable(),
   findings: z.string(),
   /** What the repair resets in the twin: the learned baseline and the health index. */
-  resets: z.array(z.enum(['baseline', 'health-index'])),
+  resets: maintenanceResetsSchema,
 });
 
 export const maintenanceEventSchemas = {

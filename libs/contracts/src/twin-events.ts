@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assetIdSchema } from './ids';
 import { isoTimeSchema } from './reading';
+import { failureSchema, maintenanceResetsSchema, workOrderTypeSchema } from './maintenance-events';
 
 export const TWIN_STATUSES = ['OPERATIONAL', 'WARNING', 'ALARM', 'SENSOR_FAULT', 'OFFLINE'] as const;
 export const twinStatusSchema = z.enum(TWIN_STATUSES);
@@ -144,11 +145,11 @@ export const alarmAcknowledgedV1 = z.object({
 export const twinMaintenanceCompletedV1 = z.object({
   assetId: assetIdSchema,
   workOrderId: z.string().min(1),
-  type: z.enum(['corrective', 'predictive', 'preventive']),
+  type: workOrderTypeSchema,
   cause: z.string(),
   completedAt: isoTimeSchema,
-  failure: z.object({ mode: z.string().min(1), failedAt: isoTimeSchema }).nullable(),
-  resets: z.array(z.enum(['baseline', 'health-index'])),
+  failure: failureSchema.nullable(),
+  resets: maintenanceResetsSchema,
 });
 
 export const twinEventSchemas = {

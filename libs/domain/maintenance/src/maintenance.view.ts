@@ -1,36 +1,7 @@
-import type { Failure, PartUsed, WorkOrderPriority, WorkOrderStatus, WorkOrderType } from '@twinline/contracts';
-import type { MaintenanceState } from './maintenance.state';
+import type { MaintenanceState, WorkOrder } from './maintenance.state';
 
-/** A work order as the API and the projection show it. */
-export interface WorkOrderView {
-  readonly workOrderId: string;
-  readonly assetId: string;
-  readonly type: WorkOrderType;
-  readonly cause: string;
-  readonly priority: WorkOrderPriority;
-  readonly status: WorkOrderStatus;
-  readonly title: string;
-  readonly alarmIds: readonly string[];
-  readonly predictionIds: readonly string[];
-  readonly openedAt: string;
-  readonly dueAt: string | null;
-  readonly approvedBy: string | null;
-  readonly approvedAt: string | null;
-  readonly scheduledFor: string | null;
-  readonly crew: string | null;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-  readonly cancelledAt: string | null;
-  readonly cancelReason: string | null;
-  readonly findings: string | null;
-  readonly failure: Failure | null;
-  readonly parts: readonly PartUsed[];
-  readonly labourHours: number | null;
-  readonly scheduleId: string | null;
-  readonly occurrence: number | null;
-  readonly predictedFailureAt: string | null;
-  readonly firstWarningAt: string | null;
-}
+/** A work order as the API and the projection show it: the decider's work order and its asset. */
+export type WorkOrderView = WorkOrder & { readonly assetId: string };
 
 /** The asset's work orders in the order they were opened. */
 export function workOrdersView(state: MaintenanceState): WorkOrderView[] {
