@@ -11,6 +11,7 @@ import {
   type StoredEvent,
 } from './event-store';
 import { GENESIS_HASH, eventHash, verifyStreamChain } from './hash-chain';
+import { isReplaySource, replayPages, type ReplayPagesOptions, type ReplaySource } from './replay';
 import { UpcastingEventStore } from './upcasting-event-store';
 
 /**
@@ -270,6 +271,98 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
       it('refuses a malformed cursor or limit', async () => {
         await expect(store.readAll({ after: '-1', limit: 10 })).rejects.toBeInstanceOf(RangeError);
         await expect(store.readAll({ after: '0', limit: 0 })).rejects.toBeInstanceOf(RangeError);
+      });
+    });
+
+    describe('lean replay read (replayBounds, readReplay, replayPages)', () => {
+      /** What the lean read gives of an event: every field but metadata and the hashes (each read as a projection reads it). */
+      const lean = (e: StoredEvent) => ({
+        eventId: e.eventId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        occurredAt: e.occurredAt,
+        data: e.data,
+        streamId: e.streamId,
+        streamVersion: e.streamVersion,
+        position: e.position,
+        recordedAt: e.recordedAt,
+      });
+      /** An event as JSON.stringify writes it (a lean event writes the fields it read). */
+      const plain = (e: StoredEvent) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>;
+      const source = () => {
+        expect(isReplaySource(store)).toBe(true);
+        return store as EventStore & ReplaySource;
+      };
+      const pagesOf = async (from: ReplaySource, options: ReplayPagesOptions) => {
+        const pages: StoredEvent[][] = [];
+        for await (const page of replayPages(from, options)) pages.push(page);
+        return pages;
+      };
+
+      async function sevenEvents(): Promise<StoredEvent[]> {
+        await store.append('asset-A', [newEvent({ occurredAt: '2025-03-01T10:00:00.123Z' }), newEvent({ data: { nested: { list: [1, 'two', null, { x: 3.5 }] }, text: 'é ✓ "quoted"' } })], 0);
+        await store.append('asset-B', [newEvent(), newEvent(), newEvent()], 0);
+        await store.append('asset-A', [newEvent(), newEvent({ type: 'AlarmRaised', schemaVersion: 2 })], 2);
+        return wholeLog(store, 7);
+      }
+
+      it("reads exactly readAll's events in readAll's pages, whatever the page size and read-ahead", async () => {
+        const log = await sevenEvents();
+        for (const pageSize of [1, 2, 3, 7, 50]) {
+          for (const readAhead of [1, 3]) {
+            const pages = await pagesOf(source(), { after: '0', pageSize, readAhead });
+            const expected: StoredEvent[][] = [];
+            for (let i = 0; i < log.length; i += pageSize) expected.push(log.slice(i, i + pageSize));
+            expect(pages.map((page) => page.map(lean))).toEqual(expected.map((page) => page.map(lean)));
+          }
+        }
+        // After a cursor in the middle, and after the last event.
+        expect((await pagesOf(source(), { after: log[2]!.position, pageSize: 2 })).flat().map((e) => e.eventId)).toEqual(log.slice(3).map((e) => e.eventId));
+        expect(await pagesOf(source(), { after: log[6]!.position, pageSize: 2 })).toEqual([]);
+      });
+
+      it('cuts pages ahead: the positions ending each page, the last page short', async () => {
+        const log = await sevenEvents();
+        expect(await source().replayBounds({ after: '0', pageSize: 2, pages: 2 })).toEqual([log[1]!.position, log[3]!.position]);
+        expect(await source().replayBounds({ after: log[3]!.position, pageSize: 2, pages: 5 })).toEqual([log[5]!.position, log[6]!.position]);
+        expect(await source().replayBounds({ after: log[6]!.position, pageSize: 2, pages: 5 })).toEqual([]);
+        const range = await source().readReplay({ after: log[1]!.position, through: log[4]!.position });
+        expect(range.map((e) => e.eventId)).toEqual(log.slice(2, 5).map((e) => e.eventId));
+      });
+
+      it('reads metadata and hashes when asked', async () => {
+        const log = await sevenEvents();
+        const pages = await pagesOf(source(), { after: '0', pageSize: 3, include: { metadata: true, hashes: true } });
+        expect(pages.flat().map((e) => [e.metadata, e.hash, e.prevHash])).toEqual(log.map((e) => [e.metadata, e.hash, e.prevHash]));
+        expect(pages.flat().map(plain)).toEqual(log.map(plain));
+      });
+
+      it('is upcast through UpcastingEventStore like readAll, and fails alike on an unknown version', async () => {
+        const registry = new UpcasterRegistry({ Measured: 2 }, [{ type: 'Measured', fromSchemaVersion: 1, upcast: ({ temp, ...rest }) => ({ ...rest, temperatureC: temp }) }]);
+        const view = new UpcastingEventStore(store, registry);
+        await store.append('asset-A', [newEvent({ type: 'Measured', schemaVersion: 1, data: { temp: 10 } }), newEvent({ type: 'Measured', schemaVersion: 2, data: { temperatureC: 20 } }), newEvent()], 0);
+        await wholeLog(store, 3);
+        const viaReadAll = await view.readAll({ after: '0', limit: 10 });
+        const pages = await pagesOf(view, { after: '0', pageSize: 2 });
+        expect(pages.flat().map(lean)).toEqual(viaReadAll.map(lean));
+        expect(pages.flat().map((e) => [e.schemaVersion, e.data])).toEqual([
+          [2, { temperatureC: 10 }],
+          [2, { temperatureC: 20 }],
+          [1, viaReadAll[2]!.data],
+        ]);
+        expect(pages.flat()[0]!.recordedAt).toBe(viaReadAll[0]!.recordedAt);
+
+        const future = newEvent({ type: 'Measured', schemaVersion: 3 });
+        await store.append('asset-future', [future], 0);
+        await wholeLog(store, 4);
+        await expect(pagesOf(view, { after: '0', pageSize: 2 })).rejects.toMatchObject({ code: 'EVENT.UNKNOWN_SCHEMA_VERSION', eventId: future.eventId });
+      });
+
+      it('refuses a malformed cursor, page size or read-ahead', async () => {
+        await expect(source().replayBounds({ after: '-1', pageSize: 2, pages: 1 })).rejects.toBeInstanceOf(RangeError);
+        await expect(source().replayBounds({ after: '0', pageSize: 0, pages: 1 })).rejects.toBeInstanceOf(RangeError);
+        await expect(source().readReplay({ after: '0', through: 'x' })).rejects.toBeInstanceOf(RangeError);
+        await expect(pagesOf(source(), { after: '0', readAhead: 0 })).rejects.toBeInstanceOf(RangeError);
       });
     });
 

@@ -6,6 +6,7 @@ import { runEventStoreMigrations } from './migrations/run-migrations';
 import { OutboxRelay } from './outbox-relay';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { PostgresEventStore } from './postgres-event-store';
+import { replayPages } from './replay';
 
 let db: TestSchema;
 let store: PostgresEventStore;
@@ -94,6 +95,54 @@ describe('PostgresEventStore: Postgres only', () => {
     expect(ids(next)).toEqual([l.eventId]);
     // The late event has the LOWER position: a reader filtering on `position > checkpoint` would lose it.
     expect(BigInt(next[0]!.position) < BigInt(checkpoint)).toBe(true);
+  });
+
+  /** The lean replay read from `after` to where it ends now (one replayPages run). */
+  async function replayed(after: string): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for await (const page of replayPages(store, { after, pageSize: 2, readAhead: 2 })) events.push(...page);
+    return events;
+  }
+
+  it('lean replay read: holds back and never skips late commits, exactly as readAll', async () => {
+    const a = newEvent();
+    const b = newEvent();
+    const txA = await openTransaction();
+    await store.appendManyWithin(txA, [{ streamId: 'asset-A', expectedVersion: 0, events: [a] }]);
+    await store.append('asset-B', [b], 0);
+    expect(await store.replayBounds({ after: '0', pageSize: 10, pages: 1 })).toEqual([]);
+    expect(ids(await replayed('0'))).toEqual([]);
+    await commit(txA);
+    expect(ids(await waitFor(() => replayed('0'), { accept: (events) => events.length === 2 }))).toEqual([a.eventId, b.eventId]);
+
+    // V takes its transaction id first but inserts last; L inserts first (lower position) and commits last.
+    const v = newEvent();
+    const l = newEvent();
+    const txV = await openTransaction();
+    await txV.query('SELECT pg_current_xact_id()');
+    const txL = await openTransaction();
+    await store.appendManyWithin(txL, [{ streamId: 'asset-L', expectedVersion: 0, events: [l] }]);
+    await store.appendManyWithin(txV, [{ streamId: 'asset-V', expectedVersion: 0, events: [v] }]);
+    await commit(txV);
+    const head = (await store.readAll({ after: '0', limit: 10 }))[1]!.position;
+    const first = await waitFor(() => replayed(head), { accept: (events) => events.length > 0 });
+    expect(ids(first)).toEqual([v.eventId]);
+    await commit(txL);
+    const next = await waitFor(() => replayed(first[0]!.position), { accept: (events) => events.length > 0 });
+    expect(ids(next)).toEqual([l.eventId]);
+    expect(BigInt(next[0]!.position) < BigInt(first[0]!.position)).toBe(true);
+  });
+
+  it('lean replay read: metadata and hashes not asked for fail when read, naming the option; JSON has what was read', async () => {
+    const event = newEvent();
+    await store.append('asset-A', [event], 0);
+    const [full] = await waitFor(() => store.readAll({ after: '0', limit: 10 }), { accept: (events) => events.length === 1 });
+    const [lean] = await replayed('0');
+    expect(() => lean!.metadata).toThrow(`event ${event.eventId} (position ${full!.position}): metadata was not read by the lean replay read; ask for it with include.metadata`);
+    expect(() => lean!.hash).toThrow('include.hashes');
+    expect(() => lean!.prevHash).toThrow('include.hashes');
+    const { metadata: _m, hash: _h, prevHash: _p, ...rest } = full!;
+    expect(JSON.parse(JSON.stringify(lean))).toEqual(rest);
   });
 
   it("appendManyWithin stores events with the caller's transaction, or not at all", async () => {

@@ -5,6 +5,7 @@ import { GlobalLogReader } from './global-log-reader';
 import { runEventStoreMigrations } from './migrations/run-migrations';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { PostgresEventStore } from './postgres-event-store';
+import { replayPages } from './replay';
 
 /**
  * Issue 4 item 6, "correct subscriptions": a reader tailing the global log while many writers
@@ -22,7 +23,9 @@ import { PostgresEventStore } from './postgres-event-store';
  * Slow writers append only to streams of their own, so no fast writer ever waits on them.
  *
  * The reader is a GlobalLogReader with a Postgres checkpoint, as projections and the outbox run;
- * halfway through it is stopped and a new one resumes from the saved checkpoint.
+ * halfway through it is stopped and a new one resumes from the saved checkpoint. Next to it, the
+ * lean replay read (replayPages: bounds cut ahead, pages read on several connections) tails the
+ * same log and must see the very same sequence.
  */
 
 const FAST_WRITERS = 10;
@@ -39,7 +42,7 @@ let store: PostgresEventStore;
 let checkpoints: PostgresCheckpointStore;
 
 beforeAll(async () => {
-  db = await createTestSchema('es_conc', FAST_WRITERS + SLOW_WRITERS + 4);
+  db = await createTestSchema('es_conc', FAST_WRITERS + SLOW_WRITERS + 8);
   await runEventStoreMigrations({ url: db.url, schema: db.schema });
   store = new PostgresEventStore(db.pool, { schema: db.schema });
   checkpoints = new PostgresCheckpointStore(db.pool, { schema: db.schema });
@@ -89,10 +92,27 @@ it(`a reader tailing the log sees each of ${TOTAL} concurrently appended events 
     new GlobalLogReader({ name: 'tail', store, checkpoints, batchSize: 2_000, idleMs: 1, handle: async (events) => void seen.push(...events) });
   let tail = reader();
   tail.start();
+  // The lean replay read, tailing: from its last position, run replayPages to its end, again and again.
+  const leanSeen: StoredEvent[] = [];
+  let leanStopped = false;
+  const leanTail = (async () => {
+    let cursor = '0';
+    while (!leanStopped && leanSeen.length < TOTAL) {
+      let read = 0;
+      for await (const page of replayPages(store, { after: cursor, pageSize: 1_500, readAhead: 2 })) {
+        leanSeen.push(...page);
+        cursor = page[page.length - 1]!.position;
+        read += page.length;
+      }
+      if (read === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  })();
   try {
     await writeAndRead();
   } finally {
     await tail.stop(); // also when an assertion failed: no reader left polling a dropped schema
+    leanStopped = true;
+    await leanTail;
   }
 
   async function writeAndRead(): Promise<void> {
@@ -186,6 +206,12 @@ it(`a reader tailing the log sees each of ${TOTAL} concurrently appended events 
     }
     expect(belowHighest).toBeGreaterThan(0);
     expect(await checkpoints.load('tail')).toBe(seen[seen.length - 1]!.position);
+
+    // The lean replay read saw the same log: the same events in the same order, with the same data.
+    await waitFor(() => leanSeen.length >= TOTAL, { timeoutMs: 30_000, intervalMs: 20, what: `${TOTAL} events replayed` });
+    expect(leanSeen).toHaveLength(TOTAL);
+    const firstDifference = leanSeen.findIndex((e, i) => e.eventId !== seen[i]!.eventId || e.position !== seen[i]!.position || JSON.stringify(e.data) !== JSON.stringify(seen[i]!.data));
+    expect(firstDifference).toBe(-1);
 
     // Figures for the report (printed, never asserted).
     process.stdout.write(

@@ -12,13 +12,14 @@ import {
   type StoredEvent,
 } from './event-store';
 import { assertCheckpointName, assertLimit, assertPosition } from './positions';
+import { assertBounds, assertRange, type ReplayBoundsOptions, type ReplayRangeOptions, type ReplaySource } from './replay';
 
 /**
  * The event store in memory, with the Postgres store's semantics (versions, duplicates, atomic
  * appendMany, hash chain, JSON round trip of data): the twin used by unit and adapter tests.
  * Stored events are deeply frozen; the global log is in position order (one writer at a time).
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements EventStore, ReplaySource {
   private readonly log: StoredEvent[] = [];
   private readonly streams = new Map<string, { head: StreamHead; events: StoredEvent[] }>();
   private readonly eventIds = new Set<string>();
@@ -76,6 +77,21 @@ export class InMemoryEventStore implements EventStore {
     // Positions are 1..n in array order, so `after` is also the index of the next event.
     const start = Math.min(Number(after), this.log.length);
     return this.log.slice(start, start + limit);
+  }
+
+  /** Lean replay read: here every field is at hand, so `include` changes nothing. */
+  async replayBounds(options: ReplayBoundsOptions): Promise<string[]> {
+    assertBounds(options);
+    const { after, pageSize, pages } = options;
+    const start = Math.min(Number(after), this.log.length);
+    const next = this.log.slice(start, start + pageSize * pages);
+    return next.filter((_, i) => (i + 1) % pageSize === 0 || i === next.length - 1).map((e) => e.position);
+  }
+
+  async readReplay(options: ReplayRangeOptions): Promise<StoredEvent[]> {
+    assertRange(options);
+    const start = Math.min(Number(options.after), this.log.length);
+    return this.log.slice(start, Math.max(start, Math.min(Number(options.through), this.log.length)));
   }
 
   async headPosition(): Promise<string> {

@@ -15,6 +15,16 @@ export {
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { UpcastingEventStore } from './upcasting-event-store';
 export {
+  isReplaySource,
+  replayPages,
+  type ReplayBoundsOptions,
+  type ReplayInclude,
+  type ReplayPagesOptions,
+  type ReplayRangeOptions,
+  type ReplaySource,
+} from './replay';
+export { ReplayedEvent } from './replayed-event';
+export {
   ChainWalker,
   EventStoreChainAudit,
   HEADS_DIGEST_ALGORITHM,

@@ -1,5 +1,5 @@
 import type { EventMetadata } from '@twinline/contracts';
-import type { ClientBase, Pool } from 'pg';
+import type { ClientBase, Pool, types } from 'pg';
 import { metrics } from '@twinline/observability';
 import { planAppend, streamIdsOf, type AppendPlan, type PlannedEvent, type StreamHead } from './append-plan';
 import {
@@ -16,6 +16,8 @@ import {
 } from './event-store';
 import { CONSTRAINTS } from './migrations/event-store.migrations';
 import { assertLimit, assertPosition } from './positions';
+import { assertBounds, assertRange, type ReplayBoundsOptions, type ReplayInclude, type ReplayRangeOptions, type ReplaySource } from './replay';
+import { ReplayedEvent } from './replayed-event';
 import { PG_DEADLOCK_DETECTED, PG_UNIQUE_VIOLATION, isPgError, quoteIdent, withTransaction } from './sql';
 
 export interface PostgresEventStoreOptions {
@@ -50,8 +52,15 @@ const MAX_ATTEMPTS = 3;
  *
  * Read path (readAll): only rows of transactions older than the oldest running one (the snapshot's
  * xmin), ordered by (transaction id, position), so an event committed late is never skipped.
+ *
+ * Lean replay read (replayBounds + readReplay, see replay.ts): the bounds are cut under readAll's
+ * rule (same cursor lookup, same xmin filter, same order) and return positions only. A range
+ * (after, through] below such a bound is frozen: every row in it belongs to a transaction older
+ * than the xmin the bound was cut under, which has ended, and an ended transaction adds no rows.
+ * So ranges can be read later, in any order and on any connection, and still give exactly the
+ * events readAll's pages would have given.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, ReplaySource {
   private readonly sql: Statements;
   /** Advisory locks are per database: the schema keeps two stores' stream locks apart. */
   private readonly lockPrefix: string;
@@ -119,6 +128,38 @@ export class PostgresEventStore implements EventStore {
     assertLimit(limit);
     const { rows } = await this.pool.query<EventRow>(this.sql.readAll, [after, limit]);
     return rows.map(toStoredEvent);
+  }
+
+  async replayBounds(options: ReplayBoundsOptions): Promise<string[]> {
+    assertBounds(options);
+    const { after, pageSize, pages } = options;
+    const { rows } = await this.pool.query<{ position: string }>(this.sql.replayBounds, [after, pageSize * pages, pageSize]);
+    return rows.map((row) => row.position);
+  }
+
+  async readReplay(options: ReplayRangeOptions): Promise<StoredEvent[]> {
+    assertRange(options);
+    const include = options.include ?? {};
+    const text = this.sql.readReplay(include);
+    const { rows } = await this.pool.query<string[]>({ text, values: [options.after, options.through], rowMode: 'array', types: AS_TEXT });
+    const events: StoredEvent[] = new Array(rows.length);
+    const extras = include.metadata || include.hashes;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      events[i] = new ReplayedEvent(
+        r[0]!,
+        r[1]!,
+        parseInt(r[2]!, 10),
+        r[3]!,
+        r[4]!,
+        parseInt(r[5]!, 10),
+        r[6]!,
+        r[7]!,
+        r[8]!,
+        extras ? { metadata: include.metadata ? r[9] : undefined, prevHash: include.hashes ? r[10] : undefined, hash: include.hashes ? r[11] : undefined } : undefined,
+      );
+    }
+    return events;
   }
 
   async headPosition(): Promise<string> {
@@ -261,12 +302,23 @@ function eventRecords(events: readonly PlannedEvent[]): string {
   return `${json}]`;
 }
 
+/** Every column as the text Postgres sends (the lean read parses what is read, when it is read). */
+const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as typeof types;
+
 type Statements = ReturnType<typeof statements>;
 
 function statements(schema: string) {
   const events = `${schema}."events"`;
   const streams = `${schema}."streams"`;
   const columns = `position, stream_id, stream_version, event_id, type, schema_version, occurred_at, recorded_at, data, metadata, prev_hash, hash`;
+  // The transaction id of the event at a cursor; a position that is not an event's (a gap) counts as
+  // the nearest event below it, '0' as before the first.
+  const transactionOf = (cursor: string) => `COALESCE((SELECT transaction_id FROM ${events} WHERE position <= ${cursor}::bigint ORDER BY position DESC LIMIT 1), '0'::xid8)`;
+  // readAll's rule (see readAll below), shared by the lean replay read.
+  const readAllRule = (selected: string) => `SELECT ${selected} FROM ${events}
+      WHERE (transaction_id, position) > (${transactionOf('$1')}, $1::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id, position`;
   return {
     // Sorted by key so that two writers of overlapping streams take their locks in the same order.
     lockStreams: `SELECT pg_advisory_xact_lock(key)
@@ -297,13 +349,26 @@ function statements(schema: string) {
     // read goes on after (transaction id, position). Rows of transactions at or above the snapshot's
     // xmin are left for later: they may be joined by rows with lower positions that commit later.
     // A position that is not an event's (a gap) counts as the nearest event below it.
-    readAll: `SELECT ${columns} FROM ${events}
-      WHERE (transaction_id, position) > (
-          COALESCE((SELECT transaction_id FROM ${events} WHERE position <= $1::bigint ORDER BY position DESC LIMIT 1), '0'::xid8),
-          $1::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id, position
+    readAll: `${readAllRule(columns)}
       LIMIT $2`,
+    // The lean replay read (see the class comment). Bounds: the position of every $3-th event of
+    // the next $2 that readAll would return now, and of the last of them. The range read is readAll
+    // between two cursors; its xmin filter can exclude nothing below a bound and is kept as a guard.
+    replayBounds: `SELECT position::text AS position FROM (
+        SELECT position, row_number() OVER w AS n, lead(position) OVER w AS following
+        FROM (${readAllRule('position, transaction_id')} LIMIT $2) AS next
+        WINDOW w AS (ORDER BY transaction_id, position)
+      ) AS cut
+      WHERE n % $3 = 0 OR following IS NULL
+      ORDER BY n`,
+    readReplay: (include: ReplayInclude) => {
+      const more = include.metadata || include.hashes ? `, ${include.metadata ? 'metadata' : 'NULL'}, ${include.hashes ? 'prev_hash, hash' : 'NULL, NULL'}` : '';
+      return `SELECT position, stream_id, stream_version, event_id, type, schema_version, data, recorded_at, occurred_at${more} FROM ${events}
+        WHERE (transaction_id, position) > (${transactionOf('$1')}, $1::bigint)
+          AND (transaction_id, position) <= ((SELECT transaction_id FROM ${events} WHERE position = $2::bigint), $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, position`;
+    },
     headPosition: `SELECT COALESCE(MAX(position), 0)::text AS position FROM ${events}`,
     streamVersion: `SELECT version FROM ${streams} WHERE stream_id = $1`,
     streamVersions: `SELECT stream_id, version FROM ${streams} WHERE stream_id = ANY($1::text[])`,

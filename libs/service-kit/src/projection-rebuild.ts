@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { CheckpointStore, EventStore, StoredEvent } from '@twinline/event-store';
+import { isReplaySource, replayPages, type CheckpointStore, type EventStore, type ReplayInclude, type ReplaySource, type StoredEvent } from '@twinline/event-store';
 import { metrics, type Logger } from '@twinline/observability';
 import { quoteIdent, withTransaction } from './postgres';
 import type { LiveProjectionLoop } from './store-loops';
@@ -12,6 +12,12 @@ export interface RebuildableProjection {
   readonly table: string;
   /** A projection writing into `table` (a table of the same shape as the live one). */
   writer(table: string): { handle(events: readonly StoredEvent[]): Promise<void> };
+  /**
+   * What handle() reads beyond the lean replay read (position, stream, version, event id, type,
+   * schema version, data, recordedAt): metadata, occurredAt, hashes. Reading a field left out fails
+   * the rebuild (the live model stays as it is), naming the field to add here.
+   */
+  readonly include?: ReplayInclude;
 }
 
 export type RebuildState = 'idle' | 'rebuilding' | 'swapping' | 'swapped' | 'failed';
@@ -68,13 +74,18 @@ export class ProjectionRebuilder {
     private readonly o: {
       readonly pool: Pool;
       readonly schema: string;
-      readonly store: Pick<EventStore, 'readAll' | 'headPosition'>;
+      /** With the lean replay read (ReplaySource: the Postgres, in-memory and upcasting stores), the rebuild uses it. */
+      readonly store: Pick<EventStore, 'readAll' | 'headPosition'> & Partial<ReplaySource>;
       readonly checkpoints: CheckpointStore;
       readonly projection: RebuildableProjection;
       readonly live: LiveProjectionLoop;
       readonly log?: Logger;
-      /** Events per read of the log. Default 5000. */
+      /** Events per read of the log (and per handle()). Default 5000. */
       readonly batchSize?: number;
+      /** Reads of the log in flight while a batch is handled (lean read only; each takes a connection). Default 2. */
+      readonly readAhead?: number;
+      /** false: read with readAll even when the store has the lean replay read (to compare). Default true. */
+      readonly lean?: boolean;
       /** Backoff after a failed step; default 200 ms, doubling. */
       readonly retryMs?: number;
     },
@@ -159,6 +170,8 @@ export class ProjectionRebuilder {
 
   /** Reads and handles batches from `cursor` until a read comes back empty; returns the last position handled. */
   private async catchUp(cursor: string, writer: { handle(events: readonly StoredEvent[]): Promise<void> }, progress: Progress): Promise<string> {
+    const store = this.o.store;
+    if (this.o.lean !== false && isReplaySource(store)) return this.catchUpLean(store, cursor, writer, progress);
     const batchSize = this.o.batchSize ?? 5000;
     const read = (after: string) => {
       const p = this.step(() => this.o.store.readAll({ after, limit: batchSize }));
@@ -178,6 +191,30 @@ export class ProjectionRebuilder {
       cursor = last.position;
       await progress.add(batch.length, cursor);
       if (batch.length < batchSize) next = read(cursor);
+    }
+  }
+
+  /**
+   * catchUp over the lean replay read: the same events in the same order as readAll's pages (see
+   * replayPages), fewer columns, parsed when read, with `readAhead` pages read on other connections
+   * while a batch is handled.
+   */
+  private async catchUpLean(store: ReplaySource, cursor: string, writer: { handle(events: readonly StoredEvent[]): Promise<void> }, progress: Progress): Promise<string> {
+    const options = { pageSize: this.o.batchSize ?? 5000, readAhead: this.o.readAhead ?? 2, include: this.o.projection.include, attempt: <T>(read: () => Promise<T>) => this.step(read) };
+    for (;;) {
+      if (this.cancelled) throw new Error('rebuild cancelled: the service is stopping');
+      let handled = false;
+      for await (const batch of replayPages(store, { ...options, after: cursor })) {
+        if (this.cancelled) throw new Error('rebuild cancelled: the service is stopping');
+        const last = batch[batch.length - 1];
+        if (last === undefined) continue;
+        await this.step(() => writer.handle(batch));
+        await this.step(() => this.o.checkpoints.save(this.checkpointName, last.position));
+        cursor = last.position;
+        handled = true;
+        await progress.add(batch.length, cursor);
+      }
+      if (!handled) return cursor;
     }
   }
 
