@@ -7,6 +7,7 @@ import { TWIN_CONFIG, type TwinConfig } from './config';
 import { AlarmsController } from './alarms/alarms.controller';
 import { AssetsController } from './assets/assets.controller';
 import { AssetExportController } from './audit/asset-export.controller';
+import { ProfilesController } from './profiles/profiles.controller';
 import { RederiveController } from './audit/rederive.controller';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
@@ -18,7 +19,7 @@ export class TwinStateModule {
     const basics = serviceBasics('twin-state', config, TWIN_CONFIG, { postgres: true });
     return {
       module: TwinStateModule,
-      controllers: [...basics.controllers, AssetsController, AlarmsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController],
+      controllers: [...basics.controllers, AssetsController, AlarmsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController, ProfilesController],
       providers: [
         ...basics.providers,
         ...eventStoreProviders(schema),
