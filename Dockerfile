@@ -35,7 +35,7 @@ COPY apps ./apps
 COPY deploy/docker/healthcheck.js ./deploy/docker/healthcheck.js
 # uid/gid 1000 ("node" in the official image); Kubernetes pins runAsUser: 1000 as well.
 USER 1000:1000
-EXPOSE 3001 3002 3003 3004 3005
+EXPOSE 3001 3002 3003 3004 3005 8080
 HEALTHCHECK --interval=10s --timeout=4s --start-period=30s --retries=3 \
   CMD ["node", "deploy/docker/healthcheck.js", "/health/ready"]
-CMD ["sh", "-c", "exec node -r @swc-node/register apps/${SERVICE:?set SERVICE to ingestion, integrity, twin-state, maintenance-scheduler or notification}/src/main.ts"]
+CMD ["sh", "-c", "exec node -r @swc-node/register apps/${SERVICE:?set SERVICE to ingestion, integrity, twin-state, maintenance-scheduler, notification or console}/src/main.ts"]

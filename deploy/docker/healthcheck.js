@@ -2,7 +2,7 @@
 //   node deploy/docker/healthcheck.js [/health/ready|/health/live]
 // Asks the service chosen by SERVICE (or PORT) on 127.0.0.1 and exits 0 on a 2xx answer.
 'use strict';
-const PORTS = { ingestion: 3001, integrity: 3002, 'twin-state': 3003, 'maintenance-scheduler': 3004, notification: 3005 };
+const PORTS = { ingestion: 3001, integrity: 3002, 'twin-state': 3003, 'maintenance-scheduler': 3004, notification: 3005, console: 8080 };
 const port = process.env.PORT || PORTS[process.env.SERVICE];
 const path = process.argv[2] || '/health/ready';
 if (!port) {

@@ -7,7 +7,7 @@ const HELP = `twinline — event-sourced digital twin for predictive maintenance
 Usage: npx twinline <command> [options]
 
 Commands:
-  up [--demo] [--quiet]        start NATS/Postgres/MQTT where missing, then the five services;
+  up [--demo] [--quiet]        start NATS/Postgres/MQTT where missing, then the five services and the console;
                                --demo sends the P-101 table and prints the twin table
   simulate [--via mqtt|http]   send the source study's P-101 table (or --csv <file>) to ingestion
            [--csv <file>] [--asset <id>] [--device <id>] [--site <site>] [--seq-base <n>]

@@ -10,6 +10,8 @@ export const SERVICES = [
   { name: 'twin-state', port: 3003 },
   { name: 'maintenance-scheduler', port: 3004 },
   { name: 'notification', port: 3005 },
+  // The operators' web app and its API (apps/console): calls the five services above.
+  { name: 'console', port: 8080 },
 ] as const;
 export type ServiceName = (typeof SERVICES)[number]['name'];
 
@@ -32,7 +34,7 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-const COLORS = [36, 33, 35, 32, 34];
+const COLORS = [36, 33, 35, 32, 34, 91];
 
 export function defaultLog(service: ServiceName, line: string): void {
   const i = SERVICES.findIndex((s) => s.name === service);
@@ -48,17 +50,31 @@ export function defaultLog(service: ServiceName, line: string): void {
   process.stdout.write(`\x1b[${COLORS[i % COLORS.length]}m${service.padEnd(21)}\x1b[0m| ${text}\n`);
 }
 
-/** Starts the five services, each its own Node process, and waits until each answers /health/ready. */
+/** The port of a service: `ports`, else (the console) CONSOLE_PORT, else its default. */
+function portOf(name: ServiceName, ports: PlatformOptions['ports']): number {
+  const given = ports?.[name];
+  if (given !== undefined) return given;
+  if (name === 'console' && /^\d{1,5}$/.test(process.env.CONSOLE_PORT ?? '')) return Number(process.env.CONSOLE_PORT);
+  return SERVICES.find((s) => s.name === name)!.port;
+}
+
+/** What a service needs to know of the others: the console calls the services at their URLs. */
+function linksOf(name: ServiceName, urls: Record<ServiceName, string>, port: number): Record<string, string> {
+  if (name !== 'console') return {};
+  return { INTEGRITY_URL: urls.integrity, TWIN_URL: urls['twin-state'], SCHEDULER_URL: urls['maintenance-scheduler'], NOTIFICATION_URL: urls.notification, CONSOLE_PORT: String(port) };
+}
+
+/** Starts the services and the console, each its own Node process, and waits until each answers /health/ready. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const children = new Map<ServiceName, ChildProcess>();
-  const urls = Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${options.ports?.[s.name] ?? s.port}`])) as Record<ServiceName, string>;
+  const urls = Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${portOf(s.name, options.ports)}`])) as Record<ServiceName, string>;
   const onLog = options.onLog ?? defaultLog;
 
   const start = async (name: ServiceName) => {
-    const port = options.ports?.[name] ?? SERVICES.find((s) => s.name === name)!.port;
+    const port = portOf(name, options.ports);
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...options.env, ...options.serviceEnv?.[name], PORT: String(port) },
+      env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...options.env, ...linksOf(name, urls, port), ...options.serviceEnv?.[name], PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(name, child);

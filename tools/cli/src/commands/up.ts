@@ -107,6 +107,8 @@ export async function up(options: UpOptions): Promise<void> {
   const admin = createToken({ sub: 'admin', roles: ['admin'], ttlSeconds: 12 * 3600 }, auth.secret);
   console.log(`\nAdmin token, valid 12 h (until ${admin.expiresAt}); send it as "Authorization: Bearer <token>":\n  ${admin.token}`);
   console.log(`More tokens: ${TOKEN_USAGE}`);
+  const consoleBanner = `\n\x1b[1m▶ Console: ${platform.urls.console}\x1b[0m  (open it in a browser and sign in with a token, e.g. the admin token above)`;
+  console.log(consoleBanner);
   if (options.demo) {
     try {
       const token = createToken({ sub: 'demo', roles: ['admin'], ttlSeconds: 3600 }, auth.secret).token;
@@ -115,5 +117,6 @@ export async function up(options: UpOptions): Promise<void> {
       console.error(`✖ demo failed: ${(error as Error).message}`);
     }
   }
+  if (options.demo) console.log(consoleBanner);
   console.log('\nPress Ctrl-C to stop.');
 }
