@@ -2,11 +2,13 @@
 // rule that domain libraries stay pure (no framework, database, broker, telemetry or Node I/O).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import js from '@eslint/js';
+import globals from 'globals';
 
 const IMPURE = ['@nestjs/*', 'typeorm', 'pg', 'nats', 'mqtt', '@opentelemetry/*', 'node:fs', 'node:net', 'node:http', 'node:child_process', 'fs', 'net', 'http', 'child_process'];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/tmp/**', '**/.twinline/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/tmp/**', '**/.twinline/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'artifacts/**', '!apps/console/public/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -62,4 +64,6 @@ export default [
       'no-restricted-imports': ['error', { patterns: [{ group: ['@twinline/testing'], message: 'only spec files import the testing library' }] }],
     },
   },
+  // The console's browser code: plain ES modules served as they are (no build step).
+  { files: ['apps/console/public/**/*.js'], ...js.configs.recommended, languageOptions: { ecmaVersion: 2024, sourceType: 'module', globals: globals.browser } },
 ];
