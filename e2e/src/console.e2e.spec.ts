@@ -158,6 +158,16 @@ describe('the operations console in a browser', () => {
     await pressure.waitFor({ state: 'visible' });
     await pressure.getByTestId('threshold-pressurePsi').waitFor({ state: 'attached' });
     await operator.getByTestId('vibration-chart').waitFor({ state: 'visible' });
+
+    // What a user waits for a fresh page load of each view (printed for docs/performance.md, never
+    // asserted: timings do not decide tests). The token stays in the tab's sessionStorage.
+    for (const [view, ready] of [['#/fleet', CARD], ['#/assets/P-101', 'threshold-temperatureC']] as const) {
+      await operator.goto('about:blank');
+      const started = Date.now();
+      await operator.goto(`${consoleUrl()}/${view}`);
+      await operator.getByTestId(ready).waitFor({ state: 'attached' });
+      process.stdout.write(`console load: ${view} ready ${Date.now() - started} ms after navigation\n`);
+    }
   });
 
   step(`turns the P-101 card to ALARM within ${LIVE_BUDGET_MS} ms of the reading's 202, without reloading the page`, async () => {
