@@ -108,12 +108,13 @@ export class DeliveryStore {
     return this.insert(this.pool, deliveries);
   }
 
-  private async insert(q: Pool | PoolClient, deliveries: readonly NewDelivery[]): Promise<number> {
+  /** `createdAt`: when the rows count as sent for the rate limit (default: the transaction's start). */
+  private async insert(q: Pool | PoolClient, deliveries: readonly NewDelivery[], createdAt?: Date): Promise<number> {
     if (deliveries.length === 0) return 0;
     const iso = (t: Date | string | null | undefined) => (t === undefined || t === null ? null : new Date(t).toISOString());
     const r = await q.query(
-      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, recipient, status, traceparent, next_attempt_at, suppressed_reason, held_until)
-       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.recipient, d.status, d.traceparent, COALESCE(d.next_attempt_at, now()), d.suppressed_reason, d.held_until
+      `INSERT INTO ${this.s}.deliveries (delivery_id, event_id, channel, kind, asset_id, subject, body, target, recipient, status, traceparent, next_attempt_at, suppressed_reason, held_until, created_at)
+       SELECT d.delivery_id, d.event_id, d.channel, d.kind, d.asset_id, d.subject, d.body, d.target, d.recipient, d.status, d.traceparent, COALESCE(d.next_attempt_at, now()), d.suppressed_reason, d.held_until, COALESCE($2::timestamptz, now())
        FROM jsonb_to_recordset($1::jsonb) AS d(delivery_id text, event_id text, channel text, kind text, asset_id text, subject text, body jsonb, target text, recipient text, status text, traceparent text,
          next_attempt_at timestamptz, suppressed_reason text, held_until timestamptz)
        ON CONFLICT DO NOTHING`,
@@ -136,6 +137,7 @@ export class DeliveryStore {
             held_until: iso(d.heldUntil),
           })),
         ),
+        createdAt ?? null,
       ],
     );
     return r.rowCount ?? 0;
@@ -163,14 +165,18 @@ export class DeliveryStore {
   async recordDecidedIn(client: PoolClient, deliveries: readonly NewDelivery[], windowMs: number, decide: DecideDelivery): Promise<number> {
     if (deliveries.length === 0) return 0;
     await this.lockAssetChannels(client, deliveries);
-    const now = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0]!.now.getTime();
+    // The clock once the lock is held, not the transaction's start: a transaction that began earlier
+    // but got the lock later must still see (and time after) what the holder before it recorded,
+    // or both would count an empty window. The rows are recorded at this same time.
+    const clock = (await client.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
+    const now = clock.getTime();
     const ids = deliveries.map((d) => d.deliveryId);
     const existing = new Set((await client.query<{ delivery_id: string }>(`SELECT delivery_id FROM ${this.s}.deliveries WHERE delivery_id = ANY($1)`, [ids])).rows.map((r) => r.delivery_id));
     const recent = await client.query<{ asset_id: string; channel: string; recipient: string | null; subject: string; created_at: Date; status: string }>(
       `SELECT asset_id, channel, recipient, subject, created_at, status FROM ${this.s}.deliveries
-       WHERE asset_id = ANY($1) AND channel = ANY($2) AND kind <> 'digest' AND created_at > now() - ($3::bigint * interval '1 millisecond')
+       WHERE asset_id = ANY($1) AND channel = ANY($2) AND kind <> 'digest' AND created_at > $4::timestamptz - ($3::bigint * interval '1 millisecond')
        ORDER BY position`,
-      [[...new Set(deliveries.map((d) => d.assetId))], [...new Set(deliveries.map((d) => d.channel))], windowMs],
+      [[...new Set(deliveries.map((d) => d.assetId))], [...new Set(deliveries.map((d) => d.channel))], windowMs, clock],
     );
     const byKey = new Map<string, RecentNotification[]>();
     const listOf = (key: string) => byKey.get(key) ?? byKey.set(key, []).get(key)!;
@@ -184,7 +190,7 @@ export class DeliveryStore {
       list.push({ subject: out.subject, at: now, suppressed: out.status === 'SUPPRESSED' });
       decided.push(out);
     }
-    return this.insert(client, decided);
+    return this.insert(client, decided, clock);
   }
 
   /**

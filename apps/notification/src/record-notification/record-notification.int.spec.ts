@@ -6,7 +6,7 @@ import type { Delivery } from '@twinline/messaging';
 import { createTestSchema, type TestSchema } from '@twinline/testing';
 import { DeliveryStore } from '../deliveries/delivery-store';
 import { NOTIFICATION_MIGRATIONS } from '../deliveries/migrations';
-import { parsePublishedEvent, recordNotifications } from './record-notification.handler';
+import { deliveryDecider, parsePublishedEvent, recordNotifications } from './record-notification.handler';
 
 const WEBHOOK = 'https://hooks.example.com/twinline';
 const EMAIL = { to: ['ops@example.com'] };
@@ -47,6 +47,34 @@ describe('recordNotifications with rate limit, de-duplication and quiet hours (P
     (await db.pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "${db.schema}".deliveries WHERE channel = $1 AND kind <> 'digest' GROUP BY status ORDER BY status`, [channel])).rows;
   /** The window passes: everything recorded so far moves 600 s into the past. */
   const windowPasses = () => db.pool.query(`UPDATE "${db.schema}".deliveries SET created_at = created_at - interval '600 seconds', held_until = held_until - interval '600 seconds'`);
+
+  it('given a consumer whose transaction began before another recorded 10, when it gets the lock after it, then it counts those 10 and sends nothing more', async () => {
+    // The later holder of the lock began first: its transaction start is older than the rows it must count.
+    const early = await db.pool.connect();
+    try {
+      await early.query('BEGIN');
+      await early.query('SELECT now()');
+      const deps = { store, webhookUrl: WEBHOOK, throttle: THROTTLE };
+      expect(await recordNotifications(Array.from({ length: 10 }, (_, i) => alarm(`F-${i}`, 'HIGH', `Temperature ${90 + i} °C > 80 °C`)), deps)).toBe(10);
+      const late = Array.from({ length: 5 }, (_, i) => alarm(`G-${i}`, 'HIGH', `Pressure ${1600 + i} psi > 1500 psi`)).map(({ data }) => ({
+        eventId: data.eventId,
+        kind: 'alarm.raised' as const,
+        assetId: data.assetId,
+        subject: `[HIGH] ${data.assetId}: ${String(data.data['message'])}`,
+        body: {},
+        traceparent: null,
+        deliveryId: `${data.eventId}:webhook`,
+        channel: 'webhook' as const,
+        target: WEBHOOK,
+        status: 'PENDING' as const,
+      }));
+      expect(await store.recordDecidedIn(early, late, THROTTLE.windowMs, deliveryDecider({ throttle: THROTTLE }))).toBe(5);
+      await early.query('COMMIT');
+    } finally {
+      early.release();
+    }
+    expect(await statuses('webhook')).toEqual([{ status: 'PENDING', n: 10 }, { status: 'SUPPRESSED', n: 5 }]);
+  });
 
   it('given a burst of 100 alarms on one asset from concurrent consumers, then 10 per channel go out, 90 are SUPPRESSED with a reason, and one digest per channel when the window ends', async () => {
     // Every fourth alarm repeats the subject of the one before (a duplicate); the rest differ.
