@@ -1,13 +1,11 @@
-import { ROOT_CONTEXT } from '@opentelemetry/api';
-import type { PublishedEvent } from '@twinline/contracts';
 import { parseRoutes } from '@twinline/domain-notification';
 import { runMigrations } from '@twinline/event-store';
-import type { Delivery } from '@twinline/messaging';
 import { StaticAssetDirectory } from '@twinline/service-kit';
 import { createTestSchema, type TestSchema } from '@twinline/testing';
 import { DeliveryStore } from '../deliveries/delivery-store';
 import { NOTIFICATION_MIGRATIONS } from '../deliveries/migrations';
-import { parsePublishedEvent, recordNotifications, type RoutingDeps } from '../record-notification/record-notification.handler';
+import { publishedDelivery, publishedEvent } from '../record-notification/published-event.fixture';
+import { recordNotifications, type RoutingDeps } from '../record-notification/record-notification.handler';
 import { EscalationStore } from './escalation-store';
 import { escalateDue, recordAlarmStops } from './escalation.handler';
 
@@ -37,25 +35,7 @@ const DIRECTORY = new StaticAssetDirectory([
 const WEBHOOK = 'https://hooks.example.com/everything';
 const THROTTLE = { limit: 3, windowMs: 600_000 };
 
-let seq = 0;
-function event(eventId: string, type: string, assetId: string, data: Record<string, unknown>): Delivery<PublishedEvent> {
-  const e: PublishedEvent = {
-    eventId,
-    type,
-    schemaVersion: 1,
-    occurredAt: '2024-01-01T03:00:00.000Z',
-    recordedAt: '2024-01-01T03:00:01.000Z',
-    assetId,
-    streamId: `asset-${assetId}`,
-    streamVersion: 3,
-    position: '7',
-    correlationId: 'C-1',
-    causationId: 'V-1',
-    data: { assetId, ...data },
-    metadata: { correlationId: 'C-1', causationId: 'V-1', actor: 'service:test' },
-  };
-  return { data: parsePublishedEvent(JSON.parse(JSON.stringify(e))), subject: `twin.${assetId}.${type}`, streamSeq: ++seq, deliveryCount: 1, headers: undefined, traceContext: ROOT_CONTEXT };
-}
+const event = (eventId: string, type: string, assetId: string, data: Record<string, unknown>) => publishedDelivery(publishedEvent(eventId, type, assetId, { assetId, ...data }));
 const alarm = (eventId: string, assetId: string, severity = 'HIGH', message = 'Temperature 90 °C > 80 °C') =>
   event(eventId, 'AlarmRaised', assetId, { alarmId: `ALM-${eventId}`, cause: 'THRESHOLD_EXCEEDED', severity, message, raisedAt: '2024-01-01T03:00:00Z', readingId: `R-${eventId}`, conditions: [], profile: 'pump' });
 const workOrder = (eventId: string, assetId: string, priority: string) =>

@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { publishedEvent } from './published-event.fixture';
 import type { PublishedEvent } from '@twinline/contracts';
 import { isPermanent, PermanentError, type Delivery } from '@twinline/messaging';
 import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
@@ -42,23 +43,7 @@ const WORK_ORDER_DATA = {
   openedAt: '2024-01-01T03:00:00Z',
 };
 
-function event(eventId: string, type: string, data: Record<string, unknown>, streamId = 'asset-P-101'): PublishedEvent {
-  return {
-    eventId,
-    type,
-    schemaVersion: 1,
-    occurredAt: '2024-01-01T03:00:00.000Z',
-    recordedAt: '2024-01-01T03:00:01.000Z',
-    assetId: 'P-101',
-    streamId,
-    streamVersion: 3,
-    position: '7',
-    correlationId: 'C-1',
-    causationId: 'V-1',
-    data,
-    metadata: { correlationId: 'C-1', causationId: 'V-1', actor: 'service:test' },
-  };
-}
+const event = (eventId: string, type: string, data: Record<string, unknown>, streamId = 'asset-P-101'): PublishedEvent => publishedEvent(eventId, type, 'P-101', data, streamId);
 
 let seq = 0;
 function delivery(e: PublishedEvent): Delivery<PublishedEvent> {

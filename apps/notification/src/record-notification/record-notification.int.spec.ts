@@ -1,4 +1,3 @@
-import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { PublishedEvent } from '@twinline/contracts';
 import { parseQuietHours } from '@twinline/domain-notification';
 import { runMigrations } from '@twinline/event-store';
@@ -6,31 +5,15 @@ import type { Delivery } from '@twinline/messaging';
 import { createTestSchema, type TestSchema } from '@twinline/testing';
 import { DeliveryStore } from '../deliveries/delivery-store';
 import { NOTIFICATION_MIGRATIONS } from '../deliveries/migrations';
-import { deliveryDecider, parsePublishedEvent, recordNotifications } from './record-notification.handler';
+import { publishedDelivery, publishedEvent } from './published-event.fixture';
+import { deliveryDecider, recordNotifications } from './record-notification.handler';
 
 const WEBHOOK = 'https://hooks.example.com/twinline';
 const EMAIL = { to: ['ops@example.com'] };
 const THROTTLE = { limit: 10, windowMs: 600_000 };
 
-let seq = 0;
 function alarm(eventId: string, severity: string, message: string, assetId = 'P-101'): Delivery<PublishedEvent> {
-  const data = { assetId, alarmId: `ALM-${eventId}`, cause: 'THRESHOLD_EXCEEDED', severity, message, raisedAt: '2024-01-01T03:00:00Z', readingId: `R-${eventId}` };
-  const event: PublishedEvent = {
-    eventId,
-    type: 'AlarmRaised',
-    schemaVersion: 1,
-    occurredAt: '2024-01-01T03:00:00.000Z',
-    recordedAt: '2024-01-01T03:00:01.000Z',
-    assetId,
-    streamId: `asset-${assetId}`,
-    streamVersion: 3,
-    position: '7',
-    correlationId: 'C-1',
-    causationId: 'V-1',
-    data,
-    metadata: { correlationId: 'C-1', causationId: 'V-1', actor: 'service:test' },
-  };
-  return { data: parsePublishedEvent(JSON.parse(JSON.stringify(event))), subject: `twin.${assetId}.AlarmRaised`, streamSeq: ++seq, deliveryCount: 1, headers: undefined, traceContext: ROOT_CONTEXT };
+  return publishedDelivery(publishedEvent(eventId, 'AlarmRaised', assetId, { assetId, alarmId: `ALM-${eventId}`, cause: 'THRESHOLD_EXCEEDED', severity, message, raisedAt: '2024-01-01T03:00:00Z', readingId: `R-${eventId}` }));
 }
 
 describe('recordNotifications with rate limit, de-duplication and quiet hours (Postgres)', () => {
