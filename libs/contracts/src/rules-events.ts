@@ -44,6 +44,32 @@ export const thresholdProfileSchema = z.object({
   okLabel: z.string(),
   alarmSeverity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
   cause: z.string(),
+  /** ISO 10816-3 vibration zones the profile judges (issue 5); absent in rules recorded before. */
+  vibration: z
+    .object({
+      machineGroup: z.union([z.literal(1), z.literal(2)]),
+      foundation: z.enum(['rigid', 'flexible']),
+      metric: z.literal('vibrationMmS'),
+      api610LimitMmS: z.number().optional(),
+    })
+    .optional(),
+  /** ISA-18.2 alarm policy (deadband, delays, re-alarm, stale, max shelve); absent = the default policy. */
+  alarmPolicy: z
+    .object({
+      deadband: z.record(z.string(), z.number()),
+      onDelaySeconds: z.number(),
+      offDelaySeconds: z.number(),
+      reAlarmAfterSeconds: z.number(),
+      staleAfterSeconds: z.number(),
+      maxShelveSeconds: z.number(),
+    })
+    .optional(),
+  warningLabel: z.string().optional(),
+  offlineLabel: z.string().optional(),
+  /** Prediction settings (planning horizon, trend, RUL, anomaly); absent fields take the defaults. */
+  prediction: z.record(z.string(), z.unknown()).optional(),
+  /** A pipeline segment's design (Barlow inputs; its t_min is also in `limits` as wallThicknessMm.min). */
+  pipeline: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const quarantinePolicySchema = z.object({
@@ -56,6 +82,8 @@ export const twinRulesSchema = z.object({
   profiles: z.record(z.string(), thresholdProfileSchema),
   assetClasses: z.record(z.string(), z.string()),
   policy: quarantinePolicySchema,
+  /** Per-asset profile overrides (TWIN_ASSET_PROFILES) as configured, when there are any. */
+  assetProfiles: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });
 export type TwinRulesData = z.infer<typeof twinRulesSchema>;
 

@@ -17,6 +17,19 @@ export const TWIN_EVENT_SCHEMA_VERSIONS: Readonly<Record<TwinEventType, number>>
   SecurityViolationDetected: 1,
   AlarmAcknowledged: 1,
   MaintenanceCompleted: 1,
+  AlarmSeverityChanged: 1,
+  AlarmConditionChanged: 1,
+  AlarmShelved: 1,
+  AlarmUnshelved: 1,
+  AlarmRemovedFromService: 1,
+  AlarmReturnedToService: 1,
+  AlarmReannounced: 1,
+  FailurePredicted: 1,
+  FailurePredictionWithdrawn: 1,
+  RulEstimated: 1,
+  AnomalyDetected: 1,
+  AnomalyCleared: 1,
+  PredictionConfigured: 1,
 });
 
 /** Upcasters of twin events, one per (type, version) step. Pure; never removed while events of that version may be stored. */

@@ -4,11 +4,10 @@ import { assertSameAsset, TwinError } from './twin.errors';
 import { timeMs, type TwinState } from './twin.state';
 
 /**
- * Acknowledges the active alarm (ISA-18.2: raised → acknowledged → cleared). Only the ACTIVE alarm
- * can be acknowledged, once: another alarm id (unknown, or an episode that has cleared) is
- * `TWIN.ALARM_NOT_ACTIVE`, a second acknowledgement `TWIN.ALARM_ALREADY_ACKNOWLEDGED` (so a retried
- * request never records two). Acknowledging does not clear the alarm and changes no status: the
- * alarm stays active until the readings return within limits.
+ * Acknowledges an alarm (ISA-18.2): ACTIVE_UNACKED → ACTIVE_ACKED (it stays until the process
+ * returns to normal), RETURNED_UNACKED → NORMAL (the record goes). An alarm id the twin does not
+ * hold (unknown, or back to normal already) is `TWIN.ALARM_NOT_ACTIVE`; an ACTIVE_ACKED one
+ * `TWIN.ALARM_ALREADY_ACKNOWLEDGED` (so a retried request never records two). Changes no status.
  */
 export function decideAcknowledge(command: AcknowledgeAlarm, state: TwinState): TwinEvent[] {
   const { assetId, alarmId, by, at, note } = command.data;
@@ -19,16 +18,16 @@ export function decideAcknowledge(command: AcknowledgeAlarm, state: TwinState): 
   if (errors.length) throw new TwinError('TWIN.INVALID_INPUT', `the acknowledgement is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
   if (Number.isNaN(timeMs(at))) throw new TwinError('TWIN.INVALID_TIME', `at "${at}" is not an ISO 8601 date-time, e.g. 2024-01-01T00:00:00Z`, [{ field: 'at', message: 'must be an ISO 8601 date-time' }]);
 
-  const active = state.activeAlarm;
-  if (active === null || active.alarmId !== alarmId) {
-    const which = active === null ? 'it has no active alarm' : `its active alarm is ${active.alarmId}`;
-    throw new TwinError('TWIN.ALARM_NOT_ACTIVE', `alarm ${alarmId} is not an active alarm of asset ${assetId} (${which}): only the active alarm can be acknowledged`, [
-      { field: 'alarmId', message: 'must be the active alarm of the asset' },
+  const record = Object.values(state.alarms).find((a) => a.alarmId === alarmId);
+  if (record === undefined) {
+    const known = Object.values(state.alarms).map((a) => `${a.alarmId} (${a.state})`);
+    const which = known.length === 0 ? 'it has no alarm to acknowledge' : `its alarms are ${known.join(', ')}`;
+    throw new TwinError('TWIN.ALARM_NOT_ACTIVE', `alarm ${alarmId} is not an alarm of asset ${assetId} to acknowledge (${which})`, [
+      { field: 'alarmId', message: 'must be an unacknowledged alarm of the asset' },
     ]);
   }
-  // `?? null`: a state stored before acknowledgements existed has neither field.
-  if ((active.acknowledgedAt ?? null) !== null) {
-    throw new TwinError('TWIN.ALARM_ALREADY_ACKNOWLEDGED', `alarm ${alarmId} of asset ${assetId} was acknowledged by ${active.acknowledgedBy ?? '?'} at ${active.acknowledgedAt}: an alarm is acknowledged once`, [
+  if (record.state === 'ACTIVE_ACKED') {
+    throw new TwinError('TWIN.ALARM_ALREADY_ACKNOWLEDGED', `alarm ${alarmId} of asset ${assetId} was acknowledged by ${record.acknowledgedBy ?? '?'} at ${record.acknowledgedAt}: an alarm is acknowledged once`, [
       { field: 'alarmId', message: 'is acknowledged already' },
     ]);
   }

@@ -3,7 +3,7 @@ import { occurredAtOf, twinAt } from './twin.at';
 import { decide } from './twin.decide';
 import { evolve } from './twin.evolve';
 import { DEFAULT_PROFILES, type ThresholdProfile } from './twin.profiles';
-import { initialTwinState } from './twin.state';
+import { activeAlarmOf, initialTwinState } from './twin.state';
 
 const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
 const r = (seq: number, ts: string, metrics: Record<string, number>): TrustedReading => ({ readingId: `R-${seq}`, deviceId: 'D-1', assetId: 'P-101', seq, ts, receivedAt: ts, metrics });
@@ -54,7 +54,7 @@ describe('twinAt', () => {
   });
 
   it('includes events at exactly `at`', () => {
-    expect(twinAt(stored(events), '2024-01-01T03:00:00Z')).toMatchObject({ status: 'ALARM', activeAlarm: { alarmId: 'ALM-R-4' }, readingsApplied: 4 });
+    expect(twinAt(stored(events), '2024-01-01T03:00:00Z')).toMatchObject({ status: 'ALARM', alarms: { THRESHOLD_EXCEEDED: { alarmId: 'ALM-R-4' } }, readingsApplied: 4 });
   });
 
   it('compares times as instants, not text', () => {
@@ -93,8 +93,8 @@ describe('acknowledgements and maintenance in time travel', () => {
   });
 
   it('shows the alarm unacknowledged before the acknowledgement, acknowledged after; the maintenance from its completion', () => {
-    expect(twinAt(stored(events), '2024-01-01T00:05:00Z').activeAlarm).toMatchObject({ alarmId: 'ALM-R-1', acknowledgedBy: null, acknowledgedAt: null });
-    expect(twinAt(stored(events), '2024-01-01T00:10:00Z').activeAlarm).toMatchObject({ acknowledgedBy: 'user:olga', acknowledgedAt: '2024-01-01T00:10:00Z' });
+    expect(activeAlarmOf(twinAt(stored(events), '2024-01-01T00:05:00Z'))).toMatchObject({ alarmId: 'ALM-R-1', state: 'ACTIVE_UNACKED', acknowledgedBy: null, acknowledgedAt: null });
+    expect(activeAlarmOf(twinAt(stored(events), '2024-01-01T00:10:00Z'))).toMatchObject({ state: 'ACTIVE_ACKED', acknowledgedBy: 'user:olga', acknowledgedAt: '2024-01-01T00:10:00Z' });
     expect(twinAt(stored(events), '2024-01-01T04:59:59Z')).toMatchObject({ lastMaintenance: null, maintenanceCount: 0, maintainedSince: null });
     expect(twinAt(stored(events), '2024-01-01T05:00:00Z')).toMatchObject({ lastMaintenance: { workOrderId: 'WO-1' }, maintenanceCount: 1, maintainedSince: '2024-01-01T05:00:00Z' });
   });

@@ -13,6 +13,8 @@ import { initialTwinState, timeMs, type TwinState } from './twin.state';
  *   trusted (it may be the very thing that is wrong), so these happen at receipt time.
  * - `AlarmAcknowledged`: `at` (when the operator acknowledged); `MaintenanceCompleted`:
  *   `completedAt` (when the work ended).
+ * - the alarm lifecycle events: `at` (a reading's source time, an operator's time, or the alarm
+ *   timer's time for expiry, re-alarm, stale data and off-delays ended without a reading).
  */
 export function occurredAtOf(event: TwinEvent): string {
   switch (event.type) {
@@ -36,6 +38,19 @@ export function occurredAtOf(event: TwinEvent): string {
     case 'SensorFaultCleared':
     case 'SecurityViolationDetected':
     case 'AlarmAcknowledged':
+    case 'AlarmSeverityChanged':
+    case 'AlarmConditionChanged':
+    case 'AlarmShelved':
+    case 'AlarmUnshelved':
+    case 'AlarmRemovedFromService':
+    case 'AlarmReturnedToService':
+    case 'AlarmReannounced':
+    case 'FailurePredicted':
+    case 'FailurePredictionWithdrawn':
+    case 'RulEstimated':
+    case 'AnomalyDetected':
+    case 'AnomalyCleared':
+    case 'PredictionConfigured':
       return event.data.at;
     case 'MaintenanceCompleted':
       return event.data.completedAt;

@@ -70,4 +70,58 @@ export interface RecordMaintenance {
   readonly data: TwinMaintenanceCompletedData;
 }
 
-export type TwinCommand = ApplyReadings | RecordQuarantine | AcknowledgeAlarm | RecordMaintenance;
+/**
+ * An operator shelves the alarm `alarmId` until `until` (at most alarmPolicy.maxShelveSeconds of
+ * `profile` after `at`): its cause stays quiet until then (ISA-18.2 shelving).
+ */
+export interface ShelveAlarm {
+  readonly type: 'ShelveAlarm';
+  readonly data: {
+    readonly assetId: string;
+    readonly alarmId: string;
+    readonly by: string;
+    readonly at: string;
+    readonly until: string;
+    readonly reason: string;
+    /** The asset's profile: its alarmPolicy.maxShelveSeconds bounds the shelve. */
+    readonly profile: ThresholdProfile;
+  };
+}
+
+/** An operator lifts the shelve of the alarm `alarmId` (the alarm shelved, or its cause's current alarm). */
+export interface UnshelveAlarm {
+  readonly type: 'UnshelveAlarm';
+  readonly data: { readonly assetId: string; readonly alarmId: string; readonly by: string; readonly at: string };
+}
+
+/** Take the alarms of `cause` out of service (e.g. THRESHOLD_EXCEEDED, VIBRATION_HIGH, NO_DATA). */
+export interface RemoveAlarmFromService {
+  readonly type: 'RemoveAlarmFromService';
+  readonly data: { readonly assetId: string; readonly cause: string; readonly by: string; readonly at: string; readonly reason: string };
+}
+
+/** Return the alarms of `cause` to service. */
+export interface ReturnAlarmToService {
+  readonly type: 'ReturnAlarmToService';
+  readonly data: { readonly assetId: string; readonly cause: string; readonly by: string; readonly at: string };
+}
+
+/**
+ * The alarm timer: shelve expiry, off-delays that ran out, the no-data (stale) alarm and re-alarm,
+ * judged at `at` (the service's clock) by `profile`'s alarm policy. Idempotent for the same `at`.
+ */
+export interface CheckAlarms {
+  readonly type: 'CheckAlarms';
+  readonly data: { readonly assetId: string; readonly at: string; readonly profile: ThresholdProfile };
+}
+
+export type TwinCommand =
+  | ApplyReadings
+  | RecordQuarantine
+  | AcknowledgeAlarm
+  | RecordMaintenance
+  | ShelveAlarm
+  | UnshelveAlarm
+  | RemoveAlarmFromService
+  | ReturnAlarmToService
+  | CheckAlarms;

@@ -5,7 +5,7 @@ import { decide } from './twin.decide';
 import { twinDecider } from './twin.decider';
 import { evolve } from './twin.evolve';
 import { DEFAULT_PROFILES, type ThresholdProfile } from './twin.profiles';
-import { initialTwinState, type TwinState } from './twin.state';
+import { activeAlarmOf, initialTwinState, type TwinState } from './twin.state';
 import { occurredAtOf, twinAt } from './twin.at';
 
 const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
@@ -54,11 +54,16 @@ describe('twin decider: the source study P-101 table', () => {
         expect(statuses).toEqual(EXPECTED_LABELS.map((l) => (l === OK ? 'OPERATIONAL' : 'ALARM')));
       });
 
-      it('raises exactly two alarms and clears both', () => {
+      // Since the ISA-18.2 lifecycle the pump profile also judges vibration (ISO 10816-3 group 2
+      // rigid: zone D from 4.5 mm/s): the alarm rows (5.8, 6.2, 8.5, 9.1 mm/s) raise a second alarm,
+      // VIBRATION_HIGH, per episode. The limit alarms are the study's two, as before.
+      it('raises exactly two limit alarms and two vibration alarms, and clears all four', () => {
         const raised = events.filter((e) => e.type === 'AlarmRaised');
         const cleared = events.filter((e) => e.type === 'AlarmCleared');
-        expect(raised.map((e) => e.data.alarmId)).toEqual(['ALM-R-3', 'ALM-R-7']);
-        expect(cleared.map((e) => e.data.alarmId)).toEqual(['ALM-R-3', 'ALM-R-7']);
+        expect(raised.filter((e) => e.data.cause === 'THRESHOLD_EXCEEDED').map((e) => e.data.alarmId)).toEqual(['ALM-R-3', 'ALM-R-7']);
+        expect(raised.filter((e) => e.data.cause === 'VIBRATION_HIGH').map((e) => e.data.alarmId)).toEqual(['ALM-R-3-VIBRATION_HIGH', 'ALM-R-7-VIBRATION_HIGH']);
+        expect(raised.filter((e) => e.data.cause === 'VIBRATION_HIGH').map((e) => e.data.severity)).toEqual(['HIGH', 'HIGH']);
+        expect(cleared.map((e) => e.data.alarmId)).toEqual(['ALM-R-3', 'ALM-R-3-VIBRATION_HIGH', 'ALM-R-7', 'ALM-R-7-VIBRATION_HIGH']);
         expect(raised[0]!.data).toMatchObject({
           cause: 'THRESHOLD_EXCEEDED',
           severity: 'HIGH',
@@ -70,7 +75,10 @@ describe('twin decider: the source study P-101 table', () => {
 
       it('applies every reading once and ends operational with no active alarm', () => {
         const state = fold(events);
-        expect(state).toMatchObject({ assetId: 'P-101', status: 'OPERATIONAL', label: OK, activeAlarm: null, alarmsRaised: 2, readingsApplied: 10, lastSeqByDevice: { 'D-1': 9 }, lastReadingTs: hour(9), profile: 'pump' });
+        // The alarms returned unacknowledged: RETURNED_UNACKED until an operator acknowledges them.
+        expect(Object.values(state.alarms).map((a) => a.state)).toEqual(['RETURNED_UNACKED', 'RETURNED_UNACKED']);
+        expect(activeAlarmOf(state)).toBeNull();
+        expect(state).toMatchObject({ assetId: 'P-101', status: 'OPERATIONAL', label: OK, alarmsRaised: 4, readingsApplied: 10, lastSeqByDevice: { 'D-1': 9 }, lastReadingTs: hour(9), profile: 'pump' });
         expect(state.metrics['vibrationMmS']).toEqual({ value: 2.4, ts: hour(9), readingId: 'R-9' });
       });
     });
@@ -79,10 +87,10 @@ describe('twin decider: the source study P-101 table', () => {
   it('emits segments closed by the reading that changes the status, then the change and the alarm', () => {
     given().when(apply(...P101)).then((events) => {
       expect(events.map((e) => e.type)).toEqual([
-        'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', // rows 0-3
-        'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', // rows 4-5
-        'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', // rows 6-7
-        'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', // rows 8-9
+        'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmRaised', // rows 0-3 (limits, vibration)
+        'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', 'AlarmCleared', // rows 4-5
+        'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmRaised', // rows 6-7
+        'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', 'AlarmCleared', // rows 8-9
       ]);
       const segments = events.flatMap((e) => (e.type === 'ReadingsApplied' ? [e.data.readings.map((r) => r.seq)] : []));
       expect(segments).toEqual([[0, 1, 2, 3], [4, 5], [6, 7], [8, 9]]);
@@ -141,7 +149,7 @@ describe('twin decider', () => {
         .when(apply(...P101.slice(3, 6)))
         .then((events) => {
           expect(events.filter((e) => e.type === 'ReadingsApplied').flatMap((e) => (e.type === 'ReadingsApplied' ? e.data.readings.map((r) => r.seq) : []))).toEqual([5]);
-          expect(events.map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared']);
+          expect(events.map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', 'AlarmCleared']);
         });
     });
 
@@ -178,7 +186,8 @@ describe('twin decider', () => {
     });
 
     it('stores unknown metrics but only limited metrics decide the status', () => {
-      const r = reading(1, { temperatureC: 45, flowLMin: 99999, vibrationMmS: 40 });
+      // Vibration is limited for pumps now (ISO 10816-3), so the unknown metric alone stays unjudged.
+      const r = reading(1, { temperatureC: 45, flowLMin: 99999, vibrationMmS: 1.0 });
       given().when(apply(r)).then([{ type: 'ReadingsApplied', data: { assetId: 'P-101', readings: [applied(r)] } }]);
       expect(fold(decide(apply(r), initialTwinState)).metrics['flowLMin']).toEqual({ value: 99999, ts: r.ts, readingId: 'R-1' });
     });

@@ -2,12 +2,12 @@ import type { AppliedReading, TrustedReading, TwinEvent } from '@twinline/contra
 import type { ApplyReadings, TwinCommand } from './twin.commands';
 import { assertSameAsset, TwinError } from './twin.errors';
 import { evolve } from './twin.evolve';
-import { exceededLimits } from './twin.profiles';
 import { decideAcknowledge } from './twin.acknowledge';
+import { alarmEventsAfterReading, decideCheckAlarms, decideRemoveFromService, decideReturnToService, decideShelve, decideUnshelve } from './twin.alarming';
 import { decideMaintenance } from './twin.maintenance';
 import { decideQuarantine } from './twin.quarantine';
+import { configurePrediction, predictAfterReading } from './twin.predict';
 import { wasSeen, type TwinState } from './twin.state';
-import { statusChange, statusFor } from './twin.status';
 
 export { alarmIdFor } from './twin.status';
 
@@ -37,13 +37,17 @@ function alreadyApplied(state: TwinState, reading: TrustedReading): boolean {
  * Applies readings in order. A reading at or below its device's last applied seq (including a repeat
  * inside this command) was applied already and is skipped, so a redelivered message yields no events;
  * a released reading (`release` set) is applied once by its id, whatever its seq.
- * After each reading the status is ALARM if any profile limit is exceeded by the latest known value
- * of its metric (the reading's own value, or an earlier one for metrics the reading does not carry),
- * else SENSOR_FAULT while a sensor fault is open, else OPERATIONAL. A reading that is not a release
- * closes an open sensor fault (`SensorFaultCleared`, at its receipt time): the sensor works again.
+ * After each reading every alarm cause is judged on the latest known value of each metric (the
+ * reading's own value, or an earlier one for metrics the reading does not carry): the profile's
+ * limits (THRESHOLD_EXCEEDED), its ISO 10816-3 vibration zones (VIBRATION_HIGH), and NO_DATA, which
+ * a reading that is not a release ends; with the profile's deadband and on/off delays
+ * (alarms/lifecycle.ts). The status follows the tracked conditions, precedence
+ * ALARM > SENSOR_FAULT > OFFLINE > WARNING > OPERATIONAL. A reading that is not a release closes an
+ * open sensor fault (`SensorFaultCleared`, at its receipt time): the sensor works again.
  * Readings are emitted as `ReadingsApplied` segments; a reading that changes something closes its
- * segment and is followed by `SensorFaultCleared`, `TwinStatusChanged` and `AlarmRaised` (entering
- * ALARM) or `AlarmCleared` (leaving it): one alarm per episode, not per reading.
+ * segment and is followed by `SensorFaultCleared`, `TwinStatusChanged` and, per cause,
+ * `AlarmRaised` / `AlarmCleared` / `AlarmSeverityChanged` / `AlarmConditionChanged`: one alarm per
+ * cause and episode, not per reading.
  */
 function decideApply(command: ApplyReadings, state: TwinState): TwinEvent[] {
   const { assetId, readings, profile } = command.data;
@@ -65,6 +69,13 @@ function decideApply(command: ApplyReadings, state: TwinState): TwinEvent[] {
   for (const reading of readings) {
     if (alreadyApplied(working, reading)) continue;
     const applied = toApplied(reading);
+    // H10: the prediction fold's configuration (trend windows, anomaly training) is recorded before the reading it first applies to.
+    const configured = configurePrediction(working, assetId, reading, profile);
+    if (configured !== null) {
+      closeSegment();
+      events.push(configured);
+      working = evolve(working, configured);
+    }
     segment.push(applied);
     working = evolve(working, { type: 'ReadingsApplied', data: { assetId, readings: [applied] } });
 
@@ -74,8 +85,8 @@ function decideApply(command: ApplyReadings, state: TwinState): TwinEvent[] {
       working = evolve(working, event);
     };
     if (!reading.release && working.sensorFault !== null) apply({ type: 'SensorFaultCleared', data: { assetId, at: reading.receivedAt, readingId: reading.readingId } });
-    const conditions = exceededLimits(working.metrics, profile);
-    for (const change of statusChange(working, statusFor(conditions, working), { assetId, at: reading.ts, readingId: reading.readingId, conditions, profile })) apply(change);
+    for (const change of alarmEventsAfterReading(working, { readingId: reading.readingId, ts: reading.ts, release: reading.release !== undefined }, assetId, profile)) apply(change);
+    for (const event of predictAfterReading(working, reading, profile)) apply(event);
     if (changes.length === 0) continue;
 
     // The segment ends with the reading behind the changes, which follow it.
@@ -97,6 +108,16 @@ export function decide(command: TwinCommand, state: TwinState): TwinEvent[] {
       return decideAcknowledge(command, state);
     case 'RecordMaintenance':
       return decideMaintenance(command, state);
+    case 'ShelveAlarm':
+      return decideShelve(command, state);
+    case 'UnshelveAlarm':
+      return decideUnshelve(command, state);
+    case 'RemoveAlarmFromService':
+      return decideRemoveFromService(command, state);
+    case 'ReturnAlarmToService':
+      return decideReturnToService(command, state);
+    case 'CheckAlarms':
+      return decideCheckAlarms(command, state);
     default: {
       const unknown: never = command;
       throw new TwinError('TWIN.UNKNOWN_COMMAND', `unknown twin command ${JSON.stringify((unknown as { type?: unknown }).type)}`);

@@ -10,6 +10,11 @@ export type TwinErrorCode =
   | 'TWIN.INVALID_TIME'
   | 'TWIN.ALARM_NOT_ACTIVE'
   | 'TWIN.ALARM_ALREADY_ACKNOWLEDGED'
+  | 'TWIN.ALARM_ALREADY_SHELVED'
+  | 'TWIN.ALARM_NOT_SHELVED'
+  | 'TWIN.SHELVE_TOO_LONG'
+  | 'TWIN.ALARM_ALREADY_OUT_OF_SERVICE'
+  | 'TWIN.ALARM_NOT_OUT_OF_SERVICE'
   | 'TWIN.UNKNOWN_COMMAND'
   | 'TWIN.UNKNOWN_EVENT';
 
@@ -33,8 +38,10 @@ export function assertSameAsset(twinAssetId: string | null, assetId: string): vo
 }
 
 /**
- * The HTTP status of a twin error at the edge: the alarm to acknowledge is not the active one (404:
- * unknown, or cleared already), it was acknowledged already (409), the input breaks a rule (400).
+ * The HTTP status of a twin error at the edge: the alarm is not one the twin holds (404: unknown,
+ * or back to normal already), the alarm is not in the state the request needs (409: acknowledged
+ * already, shelved already or not shelved, out of service already or in service), the input breaks
+ * a rule (400, a shelve longer than the profile allows included).
  * Anything else is a bug or a bad configuration behind the request (500).
  */
 export function twinErrorStatus(code: TwinErrorCode): number {
@@ -42,10 +49,15 @@ export function twinErrorStatus(code: TwinErrorCode): number {
     case 'TWIN.ALARM_NOT_ACTIVE':
       return 404;
     case 'TWIN.ALARM_ALREADY_ACKNOWLEDGED':
+    case 'TWIN.ALARM_ALREADY_SHELVED':
+    case 'TWIN.ALARM_NOT_SHELVED':
+    case 'TWIN.ALARM_ALREADY_OUT_OF_SERVICE':
+    case 'TWIN.ALARM_NOT_OUT_OF_SERVICE':
       return 409;
     case 'TWIN.ASSET_MISMATCH':
     case 'TWIN.INVALID_INPUT':
     case 'TWIN.INVALID_TIME':
+    case 'TWIN.SHELVE_TOO_LONG':
       return 400;
     default:
       return 500;

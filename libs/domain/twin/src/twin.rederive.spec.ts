@@ -3,8 +3,8 @@ import * as fc from 'fast-check';
 import { DEFAULT_QUARANTINE_POLICY, type QuarantinedItemInput, type QuarantinePolicy, type TwinCommand } from './twin.commands';
 import { decide } from './twin.decide';
 import { evolve } from './twin.evolve';
-import { DEFAULT_PROFILES, parseProfiles, profileFor, type ThresholdProfile } from './twin.profiles';
-import { DEFAULT_TWIN_RULES, rederiveTwin, type AuditedEvent, type RecordedRules, type TwinRules } from './twin.rederive';
+import { DEFAULT_PROFILES, parseAssetProfiles, parseProfiles, profileFor, type ThresholdProfile } from './twin.profiles';
+import { DEFAULT_TWIN_RULES, profileOfRules, rederiveTwin, type AuditedEvent, type RecordedRules, type TwinRules } from './twin.rederive';
 import { initialTwinState, type TwinState } from './twin.state';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -34,8 +34,8 @@ interface Step {
 /** The command of an acknowledgement or maintenance step (null: nothing to acknowledge). */
 function commandOf(step: Step, state: TwinState, i: number): TwinCommand | null {
   if (step.kind === 'acknowledge') {
-    const active = state.activeAlarm;
-    const alarmId = step.alarmId ?? (active && active.acknowledgedAt === null ? active.alarmId : null);
+    const unacknowledged = Object.values(state.alarms).find((a) => a.state !== 'ACTIVE_ACKED');
+    const alarmId = step.alarmId ?? unacknowledged?.alarmId ?? null;
     return alarmId === null ? null : { type: 'AcknowledgeAlarm', data: { assetId: 'P-101', alarmId, by: 'user:olga', at: step.at ?? at(i), note: `step ${i}` } };
   }
   return {
@@ -333,4 +333,235 @@ describe('rederiveTwin properties', () => {
 
 it('the built-in rules are the study rule for every class', () => {
   expect(DEFAULT_TWIN_RULES.profiles).toBe(DEFAULT_PROFILES);
+});
+
+describe('the alarm lifecycle (operators’ commands and the alarm timer)', () => {
+  const profile = profileFor('default', DEFAULT_TWIN_RULES.profiles);
+  const RECORDED = new Set(['AlarmAcknowledged', 'AlarmShelved', 'AlarmUnshelved', 'AlarmRemovedFromService', 'AlarmReturnedToService']);
+  /** Decides commands as twin-state does and stores the events (rules metadata on the decisions of readings and of the timer). */
+  function storeCommands(commands: readonly TwinCommand[]): AuditedEvent[] {
+    let state = initialTwinState;
+    const stored: AuditedEvent[] = [];
+    commands.forEach((command, i) => {
+      const events = decide(command, state);
+      state = fold(events, state);
+      for (const event of events) {
+        const version = stored.length + 1;
+        const byOperator = RECORDED.has(event.type) && !(event.type === 'AlarmUnshelved' && event.data.reason === 'EXPIRED');
+        stored.push({
+          eventId: `E-${version}`,
+          type: event.type,
+          streamVersion: version,
+          position: String(2000 + version),
+          data: JSON.parse(JSON.stringify(event.data)) as unknown,
+          metadata: byOperator ? { causationId: `cmd-${i}` } : { causationId: `cmd-${i}`, rules: { version: STUDY.version, profile: profile.name } },
+        });
+      }
+    });
+    return stored;
+  }
+  const apply = (...readings: TrustedReading[]): TwinCommand => ({ type: 'ApplyReadings', data: { assetId: 'P-101', readings, profile } });
+  const check = (minute: number): TwinCommand => ({ type: 'CheckAlarms', data: { assetId: 'P-101', at: at(minute), profile } });
+  const commands: TwinCommand[] = [
+    apply(reading(1, 85)),
+    check(30),
+    { type: 'ShelveAlarm', data: { assetId: 'P-101', alarmId: 'ALM-R-1', by: 'user:olga', at: at(31), until: at(61), reason: 'crew on site', profile } },
+    check(61), // shelve expires: AlarmUnshelved EXPIRED + AlarmReannounced
+    check(100),
+    check(121), // re-alarm (1 h after the announcement at 61)
+    { type: 'RemoveAlarmFromService', data: { assetId: 'P-101', cause: 'NO_DATA', by: 'user:olga', at: at(122), reason: 'gateway swap' } },
+    { type: 'ReturnAlarmToService', data: { assetId: 'P-101', cause: 'NO_DATA', by: 'user:olga', at: at(123) } },
+    { type: 'AcknowledgeAlarm', data: { assetId: 'P-101', alarmId: 'ALM-R-1', by: 'user:olga', at: at(124) } },
+    apply(reading(200, 60)),
+    check(320), // stale (2 h): OFFLINE + NO_DATA
+  ];
+  const events = storeCommands(commands);
+
+  it('given an honest history with shelving, expiry, re-alarm, out of service and stale data, when re-derived, then no divergence', () => {
+    expect(events.map((e) => e.type)).toEqual([
+      'ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised',
+      'AlarmShelved',
+      'AlarmUnshelved', 'AlarmReannounced', // check 61
+      'AlarmRaised', 'AlarmReannounced', // check 121: NO_DATA (2 h without data; the status stays ALARM), re-alarm
+      'AlarmRemovedFromService', 'AlarmReturnedToService', 'AlarmRaised', // NO_DATA still active: raised again on return
+      'AlarmAcknowledged',
+      'ReadingsApplied', 'TwinStatusChanged', 'AlarmCleared', 'AlarmCleared', // R-200 ends both
+      'TwinStatusChanged', 'AlarmRaised', // check 320: OFFLINE, NO_DATA
+    ]);
+    const result = rederiveTwin('P-101', events, [STUDY]);
+    expect(result).toMatchObject({ ok: true, readings: 2, commands: 4, warnings: [] });
+    expect(result.ok && result.decisions).toBe(12);
+  });
+
+  it('given a deleted re-announcement, when re-derived, then the timer’s missing decision is reported', () => {
+    const reannounced = events.filter((e) => e.type === 'AlarmReannounced')[1]!;
+    const result = rederiveTwin('P-101', without(events, reannounced.streamVersion), [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { kind: 'missing', streamVersion: reannounced.streamVersion, derived: { type: 'AlarmReannounced' } } });
+  });
+
+  it('given a forged re-announcement where the timer decides none, when re-derived, then it is unexpected', () => {
+    const reannounced = events.find((e) => e.type === 'AlarmReannounced')!;
+    const forged: AuditedEvent = { ...reannounced, eventId: 'forged', data: { ...(reannounced.data as object), at: at(70), count: 2 } };
+    const doctored = [...events.slice(0, 6), forged, ...events.slice(6)].map((e, i) => ({ ...e, streamVersion: i + 1 }));
+    const result = rederiveTwin('P-101', doctored, [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { streamVersion: 7, eventId: 'forged' } });
+  });
+
+  it('re-derives any honest lifecycle history without divergence (property)', () => {
+    const P: ThresholdProfile = { ...DEFAULT_PROFILES['pump']!, alarmPolicy: { ...DEFAULT_PROFILES['pump']!.alarmPolicy, onDelaySeconds: 120, offDelaySeconds: 120, reAlarmAfterSeconds: 600, staleAfterSeconds: 1200 } };
+    const RULES: RecordedRules = { version: 'v-life', position: '1', rules: { ...DEFAULT_TWIN_RULES, profiles: { ...DEFAULT_PROFILES, pump: P }, assetClasses: { 'P-101': 'pump' } } };
+    const stepArb = fc.oneof(
+      { weight: 5, arbitrary: fc.record({ kind: fc.constant('reading' as const), gap: fc.integer({ min: 0, max: 8 }), temperatureC: fc.integer({ min: 70, max: 90 }), vibrationMmS: fc.double({ min: 0, max: 6, noNaN: true }) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const), gap: fc.integer({ min: 0, max: 30 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ack' as const) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('shelve' as const), minutes: fc.integer({ min: 1, max: 40 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('unshelve' as const) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('service' as const), cause: fc.constantFrom('THRESHOLD_EXCEEDED', 'VIBRATION_HIGH', 'NO_DATA') }) },
+    );
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 30 }), (steps) => {
+        let state = initialTwinState;
+        const stored: AuditedEvent[] = [];
+        let minute = 0;
+        let n = 0;
+        steps.forEach((step, i) => {
+          let command: TwinCommand | null = null;
+          if (step.kind === 'reading') {
+            minute += step.gap;
+            n += 1;
+            command = { type: 'ApplyReadings', data: { assetId: 'P-101', readings: [{ ...reading(n, step.temperatureC), ts: at(minute), receivedAt: at(minute), metrics: { temperatureC: step.temperatureC, vibrationMmS: step.vibrationMmS } }], profile: P } };
+          } else if (step.kind === 'check') {
+            minute += step.gap;
+            command = { type: 'CheckAlarms', data: { assetId: 'P-101', at: at(minute), profile: P } };
+          } else if (step.kind === 'ack') {
+            const open = Object.values(state.alarms).find((a) => a.state !== 'ACTIVE_ACKED');
+            if (open) command = { type: 'AcknowledgeAlarm', data: { assetId: 'P-101', alarmId: open.alarmId, by: 'user:olga', at: at(minute) } };
+          } else if (step.kind === 'shelve') {
+            const open = Object.values(state.alarms).find((a) => !Object.hasOwn(state.shelves, a.cause));
+            if (open) command = { type: 'ShelveAlarm', data: { assetId: 'P-101', alarmId: open.alarmId, by: 'user:olga', at: at(minute), until: at(minute + step.minutes), reason: 'r', profile: P } };
+          } else if (step.kind === 'unshelve') {
+            const shelved = Object.values(state.shelves)[0];
+            if (shelved) command = { type: 'UnshelveAlarm', data: { assetId: 'P-101', alarmId: shelved.alarmId, by: 'user:olga', at: at(minute) } };
+          } else if (state.assetId !== null) {
+            command = Object.hasOwn(state.outOfService, step.cause)
+              ? { type: 'ReturnAlarmToService', data: { assetId: 'P-101', cause: step.cause, by: 'user:olga', at: at(minute) } }
+              : { type: 'RemoveAlarmFromService', data: { assetId: 'P-101', cause: step.cause, by: 'user:olga', at: at(minute), reason: 'r' } };
+          }
+          if (command === null) return;
+          const events = decide(command, state);
+          state = fold(events, state);
+          const byOperator = !['ApplyReadings', 'CheckAlarms'].includes(command.type);
+          for (const event of events) {
+            const version = stored.length + 1;
+            stored.push({
+              eventId: `E-${version}`,
+              type: event.type,
+              streamVersion: version,
+              position: String(2000 + version),
+              data: JSON.parse(JSON.stringify(event.data)) as unknown,
+              metadata: byOperator ? { causationId: `cmd-${i}` } : { causationId: `cmd-${i}`, rules: { version: RULES.version, profile: P.name } },
+            });
+          }
+        });
+        const result = rederiveTwin('P-101', stored, [RULES]);
+        expect(result.ok ? 'ok' : result.divergence.message).toBe('ok');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('re-derives an asset with its own recorded profile override (TWIN_ASSET_PROFILES)', () => {
+    const overrides = parseAssetProfiles({ 'P-101': { limits: { temperatureC: { max: 70 } } } });
+    const RULES: RecordedRules = { version: 'v-asset', position: '1', rules: { ...DEFAULT_TWIN_RULES, assetProfiles: overrides } };
+    const own = profileOfRules(RULES.rules, 'P-101');
+    expect(own).toMatchObject({ name: 'default@P-101', limits: { temperatureC: { max: 70 } } });
+    const stored = storeCommands([{ type: 'ApplyReadings', data: { assetId: 'P-101', readings: [reading(1, 75)], profile: own } }]).map((e) => ({ ...e, metadata: { causationId: 'x', rules: { version: 'v-asset' } } }));
+    expect(stored.map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised']);
+    expect(rederiveTwin('P-101', stored, [RULES])).toMatchObject({ ok: true });
+    // Without the override, 75 °C is no alarm: the audit reports the stored one.
+    expect(rederiveTwin('P-101', stored, [{ ...RULES, rules: DEFAULT_TWIN_RULES }])).toMatchObject({ ok: false, divergence: { kind: 'unexpected', stored: { type: 'TwinStatusChanged' } } });
+  });
+
+  it('given a shelve longer than the profile allows (edited until), when re-derived, then the twin refuses it at its place', () => {
+    const doctored = events.map((e) => (e.type === 'AlarmShelved' ? { ...e, data: { ...(e.data as object), until: at(31 + 600) } } : e));
+    const result = rederiveTwin('P-101', doctored, [STUDY]);
+    expect(result).toMatchObject({ ok: false, divergence: { kind: 'unexpected', stored: { type: 'AlarmShelved' } } });
+    expect(!result.ok && result.divergence.message).toMatch(/TWIN.SHELVE_TOO_LONG/);
+  });
+});
+
+describe('the profile each event names (an asset class from the asset directory)', () => {
+  // twin-state takes an asset's class from TWIN_ASSET_CLASSES, else the asset directory (the registry);
+  // the rules record only TWIN_ASSET_CLASSES, so each event's metadata names the profile it was decided by.
+  const PUMP = DEFAULT_PROFILES['pump']!;
+  /** Decides commands as twin-state does; decisions name `profileName` (operators' commands name no rules). */
+  function storeAs(commands: readonly TwinCommand[], rules: RecordedRules, profileName: string): AuditedEvent[] {
+    let state = initialTwinState;
+    const stored: AuditedEvent[] = [];
+    commands.forEach((command, i) => {
+      const events = decide(command, state);
+      state = fold(events, state);
+      const byOperator = !['ApplyReadings', 'CheckAlarms'].includes(command.type);
+      for (const event of events) {
+        const version = stored.length + 1;
+        stored.push({
+          eventId: `E-${version}`,
+          type: event.type,
+          streamVersion: version,
+          position: String(2000 + version),
+          data: JSON.parse(JSON.stringify(event.data)) as unknown,
+          metadata: byOperator ? { causationId: `cmd-${i}` } : { causationId: `cmd-${i}`, rules: { version: rules.version, profile: profileName } },
+        });
+      }
+    });
+    return stored;
+  }
+  const vibrating = (seq: number, temperatureC: number, vibrationMmS: number): TrustedReading => ({ ...reading(seq, temperatureC), metrics: { temperatureC, vibrationMmS } });
+  // The study's P-101 episodes with the vibration of its ALARM rows (ISO 10816-3 group 2 rigid: ALARM from 4.5 mm/s).
+  const P101_VIBRATING = [vibrating(1, 45, 1.2), vibrating(2, 85, 5.8), vibrating(3, 60, 1.5), vibrating(4, 90, 9.1), vibrating(5, 50, 1.1)];
+
+  it('given a pump known only to the directory (not in the recorded assetClasses), when its events name the pump profile, then it is re-derived by the pump profile without divergence, vibration alarms included', () => {
+    expect(STUDY.rules.assetClasses).toEqual({});
+    const stored = storeAs([{ type: 'ApplyReadings', data: { assetId: 'P-101', readings: P101_VIBRATING, profile: PUMP } }], STUDY, 'pump');
+    const raised = stored.filter((e) => e.type === 'AlarmRaised').map((e) => (e.data as { cause: string }).cause);
+    expect(raised).toEqual(['THRESHOLD_EXCEEDED', 'VIBRATION_HIGH', 'THRESHOLD_EXCEEDED', 'VIBRATION_HIGH']);
+    expect(rederiveTwin('P-101', stored, [STUDY])).toMatchObject({ ok: true, readings: 5, warnings: [] });
+    // By the recorded class mapping alone ("default": no vibration zones) the vibration alarms would be unexplained.
+    const unnamed = stored.map((e) => ({ ...e, metadata: { causationId: e.metadata.causationId, rules: { version: STUDY.version } } }));
+    const byDefault = rederiveTwin('P-101', unnamed, [STUDY]);
+    expect(byDefault).toMatchObject({ ok: false, divergence: { kind: 'different', profile: 'default', stored: { type: 'TwinStatusChanged', data: { profile: 'pump' } } } });
+    expect(!byDefault.ok && byDefault.divergence.differences.map((d) => d.path)).toEqual(['conditions.1', 'profile']);
+  });
+
+  it('given an operator’s shelve (no rules metadata) of a directory pump, when re-derived, then it is judged by the profile the last decision named', () => {
+    // A pump profile that allows shelving for 10 h; the default profile allows 8 h.
+    const longShelves: ThresholdProfile = { ...PUMP, alarmPolicy: { ...PUMP.alarmPolicy, maxShelveSeconds: 36_000 } };
+    const RULES: RecordedRules = { version: 'v-long', position: '1', rules: { ...DEFAULT_TWIN_RULES, profiles: { ...DEFAULT_PROFILES, pump: longShelves } } };
+    const stored = storeAs(
+      [
+        { type: 'ApplyReadings', data: { assetId: 'P-101', readings: [vibrating(1, 85, 1.0)], profile: longShelves } },
+        { type: 'ShelveAlarm', data: { assetId: 'P-101', alarmId: 'ALM-R-1', by: 'user:olga', at: at(2), until: at(2 + 9 * 60), reason: 'pump swap', profile: longShelves } },
+      ],
+      RULES,
+      'pump',
+    );
+    expect(stored.map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'AlarmShelved']);
+    expect(rederiveTwin('P-101', stored, [RULES])).toMatchObject({ ok: true, commands: 1, warnings: [] });
+  });
+
+  it('given an overridden directory pump, when its events name pump@P-101, then the recorded override is applied to the pump profile', () => {
+    const overrides = parseAssetProfiles({ 'P-101': { limits: { temperatureC: { max: 70 } } } });
+    const RULES: RecordedRules = { version: 'v-asset', position: '1', rules: { ...DEFAULT_TWIN_RULES, assetProfiles: overrides } };
+    const own = { ...PUMP, ...{ name: 'pump@P-101', limits: { ...PUMP.limits, temperatureC: { max: 70 } } } };
+    const stored = storeAs([{ type: 'ApplyReadings', data: { assetId: 'P-101', readings: [vibrating(1, 75, 5.0), vibrating(2, 50, 1.0)], profile: own } }], RULES, 'pump@P-101');
+    expect(stored.filter((e) => e.type === 'AlarmRaised').map((e) => (e.data as { cause: string }).cause)).toEqual(['THRESHOLD_EXCEEDED', 'VIBRATION_HIGH']);
+    expect(rederiveTwin('P-101', stored, [RULES])).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  it('given events naming a profile the recorded rules do not hold, when re-derived, then the rules’ own profile decides them, with a warning', () => {
+    const stored = storeAs([{ type: 'ApplyReadings', data: { assetId: 'P-101', readings: [reading(1, 45), reading(2, 85), reading(3, 50)], profile: profileOfRules(STUDY.rules, 'P-101') } }], STUDY, 'turbine');
+    const result = rederiveTwin('P-101', stored, [STUDY]);
+    expect(result).toMatchObject({ ok: true, readings: 3 });
+    expect(result.warnings).toEqual(['event E-1 (version 1) names profile turbine, which rules v-study do not hold: re-derived with profile default (so are later events naming it)']);
+  });
 });

@@ -2,8 +2,9 @@ import type { AppliedReading, QuarantinedReading, TrustedReading, TwinEvent } fr
 import { DEFAULT_QUARANTINE_POLICY, type QuarantinedItemInput, type QuarantinePolicy, type TwinCommand } from './twin.commands';
 import { TwinError } from './twin.errors';
 import { decide } from './twin.decide';
+import { occurredAtOf } from './twin.at';
 import { evolve } from './twin.evolve';
-import { assetClassOf, DEFAULT_PROFILES, profileFor, type ThresholdProfile, type ThresholdProfiles } from './twin.profiles';
+import { assetClassOf, DEFAULT_PROFILES, mergeProfile, profileForAsset, type AssetProfileOverrides, type ThresholdProfile, type ThresholdProfiles } from './twin.profiles';
 import { initialTwinState, timeMs, type TwinState } from './twin.state';
 
 /**
@@ -15,7 +16,12 @@ import { initialTwinState, timeMs, type TwinState } from './twin.state';
  * Alarm acknowledgements and maintenance are decided from commands (an operator, the scheduler),
  * not from readings: each stored one stands for its command, decided again at its place in the
  * stream, so it must still follow there (the alarm active and not yet acknowledged; a work order
- * recorded once) but is no divergence by itself.
+ * recorded once) but is no divergence by itself. The same holds for the operators' alarm commands
+ * (AlarmShelved, AlarmUnshelved by an operator, AlarmRemovedFromService, AlarmReturnedToService).
+ * Events of the alarm timer (CheckAlarms: shelve expiry, re-alarm, stale data, off-delays ended
+ * without a reading) have no recorded input: a stored decision that nothing derived before the next
+ * recorded input is taken as the timer's, and CheckAlarms is decided again at its time (with the
+ * rules in force); it must derive exactly the stored events there.
  */
 
 /** The rules twin-state decides by. */
@@ -23,6 +29,45 @@ export interface TwinRules {
   readonly profiles: ThresholdProfiles;
   readonly assetClasses: Readonly<Record<string, string>>;
   readonly policy: QuarantinePolicy;
+  /** Per-asset profile overrides (TWIN_ASSET_PROFILES), when any were recorded. */
+  readonly assetProfiles?: AssetProfileOverrides;
+}
+
+/** The profile an asset was decided by under `rules`: its class profile with its own override, if any. */
+export function profileOfRules(rules: TwinRules, assetId: string): ThresholdProfile {
+  return profileForAsset(assetId, assetClassOf(rules.assetClasses, assetId), rules.profiles, rules.assetProfiles ?? {});
+}
+
+/**
+ * The profile a stored event was decided by: the one its metadata names (`metadata.rules.profile`)
+ * when the rules hold a profile of that name (twin-state takes an asset's class from the asset
+ * directory too, which the rules do not record, so the name is what tells), or, for an overridden
+ * asset, `<profile>@<assetId>` with the override recorded for that asset. An operator's command
+ * records no rules: `inherited` is then the profile the stream's last decision named. When neither
+ * names a profile (older events) the profile of the rules' own class mapping (profileOfRules); when
+ * the event names one the rules do not hold, the same, with a warning (an inherited name the rules
+ * in force do not hold falls back without one).
+ */
+export function profileOfEvent(event: AuditedEvent, rules: RecordedRules, assetId: string, warnings: string[] = [], inherited?: string): ThresholdProfile {
+  const named = event.metadata.rules?.profile ?? inherited;
+  const fallback = profileOfRules(rules.rules, assetId);
+  if (named === undefined || named === fallback.name) return fallback;
+  const byName = (name: string) => Object.values(rules.rules.profiles).find((p) => p.name === name);
+  const suffix = `@${assetId}`;
+  const overrides = rules.rules.assetProfiles ?? {};
+  if (named.endsWith(suffix) && Object.hasOwn(overrides, assetId)) {
+    const base = byName(named.slice(0, -suffix.length));
+    if (base) return mergeProfile(base, overrides[assetId]!, named);
+  } else {
+    const own = byName(named);
+    if (own) return own;
+  }
+  // An inherited name the rules in force do not hold (they changed since): the rules' own mapping, silently.
+  if (event.metadata.rules?.profile === undefined) return fallback;
+  // One warning per unknown name and rules version (the first event naming it), not one per event.
+  const unknown = `names profile ${named}, which rules ${rules.version} do not hold`;
+  if (!warnings.some((w) => w.includes(unknown))) warnings.push(`event ${event.eventId} (version ${event.streamVersion}) ${unknown}: re-derived with profile ${fallback.name} (so are later events naming it)`);
+  return fallback;
 }
 
 /** A recorded rule configuration (a `RulesConfigured` event): its version, where it was recorded, the rules. */
@@ -115,9 +160,16 @@ interface Item extends AuditItem {
 
 const INPUT_TYPES = new Set(['ReadingsApplied', 'ReadingsQuarantined']);
 /** Events decided from a command, not from readings: each is audited by deciding its own command again at its place. */
-const COMMAND_TYPES = new Set(['AlarmAcknowledged', 'MaintenanceCompleted']);
+const COMMAND_TYPES = new Set(['AlarmAcknowledged', 'MaintenanceCompleted', 'AlarmShelved', 'AlarmUnshelved', 'AlarmRemovedFromService', 'AlarmReturnedToService']);
+/** Whether a stored event stands for a command (an AlarmUnshelved only when an operator lifted the shelve; an expiry is the timer's). */
+function isCommandEvent(type: string, data: unknown): boolean {
+  if (type === 'AlarmUnshelved') return (data as { reason?: string }).reason === 'OPERATOR';
+  return COMMAND_TYPES.has(type);
+}
 /** What the stored history records as given (readings, commands); everything else the rules derive. */
-const RECORDED_TYPES = new Set([...INPUT_TYPES, ...COMMAND_TYPES]);
+function isRecorded(type: string, data: unknown): boolean {
+  return INPUT_TYPES.has(type) || isCommandEvent(type, data);
+}
 const TWIN_EVENT_TYPES = new Set([
   'ReadingsApplied',
   'TwinStatusChanged',
@@ -129,6 +181,19 @@ const TWIN_EVENT_TYPES = new Set([
   'SecurityViolationDetected',
   'AlarmAcknowledged',
   'MaintenanceCompleted',
+  'AlarmSeverityChanged',
+  'AlarmConditionChanged',
+  'AlarmShelved',
+  'AlarmUnshelved',
+  'AlarmRemovedFromService',
+  'AlarmReturnedToService',
+  'AlarmReannounced',
+  'FailurePredicted',
+  'FailurePredictionWithdrawn',
+  'RulEstimated',
+  'AnomalyDetected',
+  'AnomalyCleared',
+  'PredictionConfigured',
 ]);
 
 /** Events as items: one per reading of a ReadingsApplied/ReadingsQuarantined event, one per other event. */
@@ -193,8 +258,24 @@ interface PlannedCommand {
   readonly recorded?: AuditedEvent;
 }
 
-/** The command a stored acknowledgement or maintenance event records (its data is the whole command). */
-function recordedCommandOf(event: AuditedEvent): TwinCommand {
+/** The command a stored acknowledgement, maintenance or alarm-command event records (its data is the whole command, with the profile in force). */
+function recordedCommandOf(event: AuditedEvent, profile: ThresholdProfile): TwinCommand {
+  if (event.type === 'AlarmShelved') {
+    const d = event.data as { assetId: string; alarmId: string; by: string; at: string; until: string; reason: string };
+    return { type: 'ShelveAlarm', data: { assetId: d.assetId, alarmId: d.alarmId, by: d.by, at: d.at, until: d.until, reason: d.reason, profile } };
+  }
+  if (event.type === 'AlarmUnshelved') {
+    const d = event.data as { assetId: string; alarmId: string; by?: string; at: string };
+    return { type: 'UnshelveAlarm', data: { assetId: d.assetId, alarmId: d.alarmId, by: d.by ?? '', at: d.at } };
+  }
+  if (event.type === 'AlarmRemovedFromService') {
+    const d = event.data as { assetId: string; cause: string; by: string; at: string; reason: string };
+    return { type: 'RemoveAlarmFromService', data: { assetId: d.assetId, cause: d.cause, by: d.by, at: d.at, reason: d.reason } };
+  }
+  if (event.type === 'AlarmReturnedToService') {
+    const d = event.data as { assetId: string; cause: string; by: string; at: string };
+    return { type: 'ReturnAlarmToService', data: { assetId: d.assetId, cause: d.cause, by: d.by, at: d.at } };
+  }
   if (event.type === 'AlarmAcknowledged') {
     const d = event.data as { assetId: string; alarmId: string; by: string; at: string; note?: string };
     return { type: 'AcknowledgeAlarm', data: { assetId: d.assetId, alarmId: d.alarmId, by: d.by, at: d.at, ...(d.note !== undefined ? { note: d.note } : {}) } };
@@ -225,11 +306,15 @@ function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: 
     if (open) planned.push({ command: { type: 'RecordQuarantine', data: { assetId, items: open.items, at: open.at, policy: open.rules.rules.policy, profile: open.profile } }, rules: open.rules, profile: open.profile });
     open = null;
   };
+  // The profile the last decision named: an operator's command (no rules metadata) was judged by it.
+  let lastNamed: string | undefined;
   for (const event of events) {
+    const named = event.metadata.rules?.profile;
+    if (named !== undefined) lastNamed = named;
     if (event.type === 'ReadingsApplied') {
       closeQuarantine();
       const rules = rulesInForce(event, recorded, warnings);
-      const profile = profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles);
+      const profile = profileOfEvent(event, rules, assetId, warnings);
       for (const reading of (event.data as { readings: AppliedReading[] }).readings) {
         planned.push({ command: { type: 'ApplyReadings', data: { assetId, readings: [trustedOf(assetId, reading)], profile } }, rules, profile });
       }
@@ -243,13 +328,14 @@ function commandsOf(assetId: string, events: readonly AuditedEvent[], recorded: 
       }
       closeQuarantine();
       const rules = rulesInForce(event, recorded, warnings);
-      const profile = profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles);
+      const profile = profileOfEvent(event, rules, assetId, warnings);
       const latest = readings.reduce((a, r) => (timeMs(r.receivedAt) > timeMs(a) ? r.receivedAt : a), readings[0]!.receivedAt);
       open = { causationId, items: readings.map(itemOf), at: event.metadata.commandAt ?? latest, rules, profile };
-    } else if (COMMAND_TYPES.has(event.type)) {
+    } else if (isCommandEvent(event.type, event.data)) {
       closeQuarantine();
       const rules = rulesInForce(event, recorded, warnings);
-      planned.push({ command: recordedCommandOf(event), rules, profile: profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles), recorded: event });
+      const profile = profileOfEvent(event, rules, assetId, warnings, lastNamed);
+      planned.push({ command: recordedCommandOf(event, profile), rules, profile, recorded: event });
     }
   }
   closeQuarantine();
@@ -280,7 +366,41 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
   let recordedCommands = 0;
   const result = (divergence: Divergence): RederiveResult => ({ ok: false, events: twinEvents.length, divergence, rules: [...uses].map(([version, n]) => ({ version, events: n })), warnings });
 
+  /**
+   * Stored decisions that nothing derived yet, before the next recorded input: the alarm timer's.
+   * CheckAlarms at the time of the first is decided again and compared; stops when it derives
+   * nothing (the next comparison then reports the stored event).
+   */
+  const timer = (before: AuditedEvent | undefined): Divergence | null => {
+    for (;;) {
+      const s = stored[index];
+      if (s === undefined || s.event === null || s.event === before || isRecorded(s.type, s.data)) return null;
+      let at: string;
+      try {
+        at = occurredAtOf({ type: s.type, data: s.data } as TwinEvent);
+      } catch {
+        return null;
+      }
+      const rules = rulesInForce(s.event, recorded);
+      const profile = profileOfEvent(s.event, rules, assetId, warnings);
+      const derived = decide({ type: 'CheckAlarms', data: { assetId, at, profile } }, state);
+      if (derived.length === 0) return null;
+      uses.set(rules.version, (uses.get(rules.version) ?? 0) + 1);
+      state = derived.reduce(evolve, state);
+      for (const event of derived) {
+        for (const d of itemsOf(event.type, plain(event.data), null)) {
+          const divergence = compare(stored[index], d, rules, profile);
+          if (divergence) return divergence;
+          index += 1;
+          decisions += 1;
+        }
+      }
+    }
+  };
+
   for (const { command, rules, profile, recorded: from } of commands) {
+    const timed = timer(from);
+    if (timed) return result(timed);
     // Readings are decided by the rules in force; a recorded command by none.
     if (!from) uses.set(rules.version, (uses.get(rules.version) ?? 0) + 1);
     if (from && stored[index]?.event !== from) {
@@ -308,11 +428,13 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
         if (divergence) return result(divergence);
         index += 1;
         if (INPUT_TYPES.has(d.type)) readings += 1;
-        else if (COMMAND_TYPES.has(d.type)) recordedCommands += 1;
+        else if (isCommandEvent(d.type, d.data)) recordedCommands += 1;
         else decisions += 1;
       }
     }
   }
+  const timed = timer(undefined);
+  if (timed) return result(timed);
   const extra = stored[index];
   if (extra) {
     const rules = rulesInForce(extra.event!, recorded);
@@ -324,7 +446,7 @@ export function rederiveTwin(assetId: string, events: readonly AuditedEvent[], r
       derived: null,
       differences: [],
       rulesVersion: rules.version,
-      profile: profileFor(assetClassOf(rules.rules.assetClasses, assetId), rules.rules.profiles).name,
+      profile: profileOfEvent(extra.event!, rules, assetId).name,
       message: `version ${extra.event!.streamVersion}: the stored history holds ${describe(extra)}, which the rules do not derive from the stored readings`,
     });
   }
@@ -358,8 +480,8 @@ function compare(s: Item | undefined, d: Item, rules: RecordedRules, profile: Th
     if (differences.length === 0) return null;
     return { ...base, ...at, kind: 'different', differences, message: `version ${s.event!.streamVersion}: stored ${describe(s)} differs from the derived one in ${differences.map((x) => x.path).join(', ')}` };
   }
-  const derivedIsDecision = !RECORDED_TYPES.has(d.type);
-  const storedIsDecision = !RECORDED_TYPES.has(s.type);
+  const derivedIsDecision = !isRecorded(d.type, d.data);
+  const storedIsDecision = !isRecorded(s.type, s.data);
   const kind: DivergenceKind = derivedIsDecision && !storedIsDecision ? 'missing' : !derivedIsDecision && storedIsDecision ? 'unexpected' : 'different';
   const message =
     kind === 'missing'

@@ -32,6 +32,8 @@ const step = fc.oneof(
         { minLength: 1, maxLength: 5 },
       ),
       release: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+      // H10: the profile's prediction configuration may change between commands (PredictionConfigured).
+      config: fc.integer({ min: 0, max: 5 }),
     }),
   },
   {
@@ -41,8 +43,13 @@ const step = fc.oneof(
       items: fc.array(fc.record({ rule: fc.constantFrom('range', 'json', 'duplicate', 'signature', 'device', 'stale'), device: fc.option(fc.constantFrom('D-1', 'D-9'), { nil: null }) }), { minLength: 1, maxLength: 8 }),
     }),
   },
-  // An operator acknowledges the active alarm (when there is one not acknowledged yet).
+  // An operator acknowledges an alarm (when there is one not acknowledged yet).
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('acknowledge' as const), note: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }) }) },
+  // Alarm lifecycle commands: shelve / unshelve an alarm, a cause out of / back in service, the alarm timer.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('shelve' as const), minutes: fc.integer({ min: 1, max: 120 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unshelve' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('service' as const), cause: fc.constantFrom('THRESHOLD_EXCEEDED', 'VIBRATION_HIGH', 'NO_DATA') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const), minutes: fc.integer({ min: 0, max: 200 }) }) },
   // Maintenance completed; work orders repeat (a redelivery records nothing), some completions are late.
   {
     weight: 1,
@@ -51,6 +58,13 @@ const step = fc.oneof(
 );
 
 /** Decides a generated history with the real twin: the events a twin stream would hold. */
+/** H10: pump profiles whose prediction fold is configured differently (trend window, anomaly training). */
+const CONFIGURED: readonly ThresholdProfile[] = [
+  { ...pump, prediction: { trendWindow: { bucketSeconds: 0, maxPoints: 5 } } },
+  { ...pump, prediction: { anomaly: { trainingReadings: 4, trainingHours: 0, options: { windowSamples: 2, rateSamples: 1, raiseAbove: 2, raiseAfter: 1, clearAfter: 1, minTrainingSamples: 2 } } } },
+  { ...pump, prediction: { trendWindow: { bucketSeconds: 600, maxPoints: 4 }, metrics: { pressurePsi: { trendWindow: { bucketSeconds: 0, maxPoints: 3 } } } } },
+];
+
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
 function history(steps: readonly Step[]): TwinEvent[] {
@@ -64,9 +78,24 @@ function history(steps: readonly Step[]): TwinEvent[] {
     const at = (m: number) => new Date(T0 + (minute + m) * 60_000).toISOString();
     let command: TwinCommand;
     if (s.kind === 'acknowledge') {
-      const active = state.activeAlarm;
-      if (active === null || active.acknowledgedAt !== null) continue;
-      command = { type: 'AcknowledgeAlarm', data: { assetId: 'P-1', alarmId: active.alarmId, by: 'user:op', at: at(0), ...(s.note !== undefined ? { note: s.note } : {}) } };
+      const unacknowledged = Object.values(state.alarms).find((a) => a.state !== 'ACTIVE_ACKED');
+      if (unacknowledged === undefined) continue;
+      command = { type: 'AcknowledgeAlarm', data: { assetId: 'P-1', alarmId: unacknowledged.alarmId, by: 'user:op', at: at(0), ...(s.note !== undefined ? { note: s.note } : {}) } };
+    } else if (s.kind === 'shelve') {
+      const alarm = Object.values(state.alarms).find((a) => !Object.hasOwn(state.shelves, a.cause));
+      if (alarm === undefined) continue;
+      command = { type: 'ShelveAlarm', data: { assetId: 'P-1', alarmId: alarm.alarmId, by: 'user:op', at: at(0), until: at(s.minutes), reason: 'work on the sensor', profile: pump } };
+    } else if (s.kind === 'unshelve') {
+      const shelved = Object.values(state.shelves)[0];
+      if (shelved === undefined) continue;
+      command = { type: 'UnshelveAlarm', data: { assetId: 'P-1', alarmId: shelved.alarmId, by: 'user:op', at: at(0) } };
+    } else if (s.kind === 'service') {
+      if (state.assetId === null) continue;
+      command = Object.hasOwn(state.outOfService, s.cause)
+        ? { type: 'ReturnAlarmToService', data: { assetId: 'P-1', cause: s.cause, by: 'user:op', at: at(0) } }
+        : { type: 'RemoveAlarmFromService', data: { assetId: 'P-1', cause: s.cause, by: 'user:op', at: at(0), reason: 'sensor replaced' } };
+    } else if (s.kind === 'check') {
+      command = { type: 'CheckAlarms', data: { assetId: 'P-1', at: at(s.minutes), profile: pump } };
     } else if (s.kind === 'maintenance') {
       command = {
         type: 'RecordMaintenance',
@@ -96,7 +125,7 @@ function history(steps: readonly Step[]): TwinEvent[] {
           ...(s.release && i === 0 ? { release: { at: at(i), by: 'user:admin', note: 'reviewed' } } : {}),
         };
       });
-      command = { type: 'ApplyReadings', data: { assetId: 'P-1', readings, profile: pump } };
+      command = { type: 'ApplyReadings', data: { assetId: 'P-1', readings, profile: CONFIGURED[s.config] ?? pump } };
     } else {
       const items = s.items.map((item, i) => ({ readingId: `Q-${++n}`, deviceId: item.device, receivedAt: at(i), reasons: [{ rule: item.rule }] }));
       command = { type: 'RecordQuarantine', data: { assetId: 'P-1', items, at: at(items.length), policy: DEFAULT_QUARANTINE_POLICY, profile: pump } };
@@ -148,19 +177,28 @@ describe('twin snapshots', () => {
     const SHAPES: Record<number, string> = {
       1: 'activeAlarm,alarmsRaised,assetId,label,lastAppliedReceivedAt,lastReadingTs,lastSecurityViolation,lastSeqByDevice,metrics,profile,readingsApplied,readingsQuarantined,recentQuarantined.evictedUpTo,recentQuarantined.ids,recentReleased.evictedUpTo,recentReleased.ids,sensorFault,status,violationRulesSinceApplied,violationsSinceApplied',
       2: 'activeAlarm,alarmsRaised,assetId,label,lastAppliedReceivedAt,lastMaintenance,lastReadingTs,lastSecurityViolation,lastSeqByDevice,maintainedSince,maintenanceCount,metrics,profile,readingsApplied,readingsQuarantined,recentQuarantined.evictedUpTo,recentQuarantined.ids,recentReleased.evictedUpTo,recentReleased.ids,recentWorkOrders.evictedUpTo,recentWorkOrders.ids,sensorFault,status,violationRulesSinceApplied,violationsSinceApplied',
+      3: 'alarmConditions,alarms,alarmsRaised,assetId,label,lastAppliedReadingId,lastAppliedReceivedAt,lastMaintenance,lastReadingTs,lastSecurityViolation,lastSeqByDevice,maintainedSince,maintenanceCount,metrics,outOfService,prediction.anomaly.active,prediction.anomaly.detected,prediction.anomaly.detector,prediction.anomaly.model,prediction.anomaly.score,prediction.anomaly.training,prediction.anomaly.trainingReadings,prediction.anomaly.trainingSince,prediction.config,prediction.failures,prediction.latestMs,prediction.predictionsRaised,prediction.rul,prediction.trends,profile,readingsApplied,readingsQuarantined,recentQuarantined.evictedUpTo,recentQuarantined.ids,recentReleased.evictedUpTo,recentReleased.ids,recentWorkOrders.evictedUpTo,recentWorkOrders.ids,sensorFault,shelves,status,violationRulesSinceApplied,violationsSinceApplied',
     };
     expect(paths(initialTwinState).sort().join(',')).toBe(SHAPES[TWIN_STATE_VERSION]);
   });
 
-  /** The members of the nested values (the active alarm, the last maintenance) are part of the shape too. */
-  it('pins the shape of the active alarm and the last maintenance of TWIN_STATE_VERSION', () => {
+  /** The members of the nested values (an alarm record, its tracked condition, a shelve, the last maintenance) are part of the shape too. */
+  it('pins the shape of the alarm records and the last maintenance of TWIN_STATE_VERSION', () => {
     const NESTED: Record<number, string> = {
-      2: 'activeAlarm.acknowledgedAt,activeAlarm.acknowledgedBy,activeAlarm.alarmId,activeAlarm.cause,activeAlarm.conditions,activeAlarm.raisedAt,activeAlarm.severity,lastMaintenance.cause,lastMaintenance.completedAt,lastMaintenance.failure,lastMaintenance.resets,lastMaintenance.type,lastMaintenance.workOrderId',
+      3: 'alarm.acknowledgedAt,alarm.acknowledgedBy,alarm.alarmId,alarm.cause,alarm.conditions,alarm.lastAnnouncedAt,alarm.message,alarm.raisedAt,alarm.reannouncements,alarm.returnedAt,alarm.severity,alarm.state,condition.active,condition.conditions,condition.pending,condition.profile,condition.readingId,condition.severity,condition.since,lastMaintenance.cause,lastMaintenance.completedAt,lastMaintenance.failure,lastMaintenance.resets,lastMaintenance.type,lastMaintenance.workOrderId,outOfService.at,outOfService.by,outOfService.reason,shelve.alarmId,shelve.at,shelve.by,shelve.reason,shelve.until',
     };
     const reading: TrustedReading = { readingId: 'R-1', deviceId: 'D-1', assetId: 'P-1', seq: 1, ts: '2024-01-01T00:00:00Z', receivedAt: '2024-01-01T00:00:00Z', metrics: { temperatureC: 90 } };
     let state = fold(decide({ type: 'ApplyReadings', data: { assetId: 'P-1', readings: [reading], profile: pump } }, initialTwinState));
     state = fold(decide({ type: 'RecordMaintenance', data: { assetId: 'P-1', workOrderId: 'WO-1', type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: '2024-01-01T01:00:00Z', failure: null, resets: [] } }, state), state);
-    const nested = paths({ activeAlarm: state.activeAlarm, lastMaintenance: state.lastMaintenance });
+    state = fold(decide({ type: 'ShelveAlarm', data: { assetId: 'P-1', alarmId: 'ALM-R-1', by: 'op', at: '2024-01-01T01:00:00Z', until: '2024-01-01T02:00:00Z', reason: 'r', profile: pump } }, state), state);
+    state = fold(decide({ type: 'RemoveAlarmFromService', data: { assetId: 'P-1', cause: 'NO_DATA', by: 'op', at: '2024-01-01T01:00:00Z', reason: 'r' } }, state), state);
+    const nested = paths({
+      alarm: state.alarms['THRESHOLD_EXCEEDED'],
+      condition: state.alarmConditions['THRESHOLD_EXCEEDED'],
+      shelve: state.shelves['THRESHOLD_EXCEEDED'],
+      outOfService: state.outOfService['NO_DATA'],
+      lastMaintenance: state.lastMaintenance,
+    });
     expect(nested.sort().join(',')).toBe(NESTED[TWIN_STATE_VERSION]);
   });
 });

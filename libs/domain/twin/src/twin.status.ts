@@ -1,8 +1,10 @@
 import type { Condition, TwinEvent, TwinStatus } from '@twinline/contracts';
-import { describeConditions, type ThresholdProfile } from './twin.profiles';
+import { DEFAULT_OFFLINE_LABEL, DEFAULT_WARNING_LABEL, type ThresholdProfile } from './twin.profiles';
 import type { TwinState } from './twin.state';
 
-/** The alarm id of the episode a reading started: stable, so a retried command yields the same id. */
+export { alarmIdOf } from './alarms/lifecycle';
+
+/** The alarm id of the limit alarm a reading started: stable, so a retried command yields the same id. */
 export function alarmIdFor(readingId: string): string {
   return `ALM-${readingId}`;
 }
@@ -11,24 +13,33 @@ export function alarmIdFor(readingId: string): string {
 export const SENSOR_FAULT_LABEL = 'SENSOR FAULT: readings rejected by integrity checks';
 
 /**
- * The status the twin shows. Precedence ALARM > SENSOR_FAULT > WARNING > OPERATIONAL: an active
- * alarm is never hidden by a sensor fault (the fault stays recorded in `sensorFault`).
+ * The status from limit conditions alone (before the alarm lifecycle): ALARM when any, else
+ * SENSOR_FAULT while a fault is open, else OPERATIONAL. The twin itself decides by
+ * statusFromConditions (alarms/lifecycle.ts), precedence ALARM > SENSOR_FAULT > OFFLINE > WARNING > OPERATIONAL.
  */
 export function statusFor(conditions: readonly Condition[], state: Pick<TwinState, 'sensorFault'>): TwinStatus {
   if (conditions.length) return 'ALARM';
   return state.sensorFault ? 'SENSOR_FAULT' : 'OPERATIONAL';
 }
 
-function labelFor(status: TwinStatus, profile: ThresholdProfile): string {
-  if (status === 'ALARM') return profile.alarmLabel;
-  if (status === 'SENSOR_FAULT') return SENSOR_FAULT_LABEL;
-  return profile.okLabel;
+export function labelFor(status: TwinStatus, profile: ThresholdProfile): string {
+  switch (status) {
+    case 'ALARM':
+      return profile.alarmLabel;
+    case 'SENSOR_FAULT':
+      return SENSOR_FAULT_LABEL;
+    case 'WARNING':
+      return profile.warningLabel ?? DEFAULT_WARNING_LABEL;
+    case 'OFFLINE':
+      return profile.offlineLabel ?? DEFAULT_OFFLINE_LABEL;
+    default:
+      return profile.okLabel;
+  }
 }
 
 /**
- * The events of moving the twin to `to` because of reading `readingId` at `at`: TwinStatusChanged,
- * then AlarmRaised when entering ALARM without an active alarm, or AlarmCleared when leaving ALARM.
- * None when the status stays.
+ * The TwinStatusChanged of moving the twin to `to` because of reading `readingId` at `at` (none when
+ * the status stays). Alarms are decided apart, per cause (twin.alarming.ts).
  */
 export function statusChange(
   state: TwinState,
@@ -37,26 +48,5 @@ export function statusChange(
 ): TwinEvent[] {
   if (to === state.status) return [];
   const { assetId, at, readingId, conditions, profile } = cause;
-  const events: TwinEvent[] = [
-    { type: 'TwinStatusChanged', data: { assetId, from: state.status, to, label: labelFor(to, profile), at, readingId, conditions: [...conditions], profile: profile.name } },
-  ];
-  if (to === 'ALARM' && state.activeAlarm === null) {
-    events.push({
-      type: 'AlarmRaised',
-      data: {
-        assetId,
-        alarmId: alarmIdFor(readingId),
-        cause: profile.cause,
-        severity: profile.alarmSeverity,
-        message: describeConditions(conditions),
-        raisedAt: at,
-        readingId,
-        conditions: [...conditions],
-        profile: profile.name,
-      },
-    });
-  } else if (to !== 'ALARM' && state.activeAlarm !== null) {
-    events.push({ type: 'AlarmCleared', data: { assetId, alarmId: state.activeAlarm.alarmId, cause: state.activeAlarm.cause, at, readingId } });
-  }
-  return events;
+  return [{ type: 'TwinStatusChanged', data: { assetId, from: state.status, to, label: labelFor(to, profile), at, readingId, conditions: [...conditions], profile: profile.name } }];
 }

@@ -1,0 +1,3 @@
+export * from './kpi';
+export * from './iso10816';
+export * from './lifecycle';
