@@ -40,7 +40,7 @@ function every(everyMs: number, tick: () => Promise<void>, onError: (error: unkn
 /**
  * Consumes the events people are told about (alarms, security violations, sensor faults, work orders)
  * into the delivery log, and runs the dispatcher; with NOTIFY_ROUTES also the escalations of
- * unacknowledged alarms (AlarmAcknowledged and AlarmCleared stop them). NATS 2.9 takes one filter
+ * unacknowledged alarms (AlarmAcknowledged, AlarmCleared and AlarmShelved stop them). NATS 2.9 takes one filter
  * subject per consumer: one durable per event type.
  */
 @Injectable()
@@ -114,12 +114,15 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
     };
     const subscriptions = [
       { stream: this.topology.streams.twin, durable: 'notification__TWIN', filterSubject: this.topology.filters.twinEvents('AlarmRaised'), handle: notify },
+      // A re-announced alarm (unacknowledged past the re-alarm time) is told again, like a raise.
+      { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_REANNOUNCED', filterSubject: this.topology.filters.twinEvents('AlarmReannounced'), handle: notify },
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_SECURITY', filterSubject: this.topology.filters.twinEvents('SecurityViolationDetected'), handle: notify },
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_SENSOR_FAULT', filterSubject: this.topology.filters.twinEvents('SensorFaultDetected'), handle: notify },
       { stream: this.topology.streams.maintenance, durable: 'notification__MAINTENANCE', filterSubject: this.topology.filters.maintenanceEvents('WorkOrderOpened'), handle: notify },
       // Acknowledged or cleared alarms stop their escalations (remembered even without routes: a later NOTIFY_ROUTES starts none for them).
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_ACK', filterSubject: this.topology.filters.twinEvents('AlarmAcknowledged'), handle: stops },
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_CLEARED', filterSubject: this.topology.filters.twinEvents('AlarmCleared'), handle: stops },
+      { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_SHELVED', filterSubject: this.topology.filters.twinEvents('AlarmShelved'), handle: stops },
     ];
     for (const { handle, ...s } of subscriptions) {
       const consumer = await this.bus.consume({

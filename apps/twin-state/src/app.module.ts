@@ -2,16 +2,21 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, PostgresSnapshotStore, type EventStore } from '@twinline/event-store';
 import { createLogger } from '@twinline/observability';
-import { AuditChainController, PG_POOL, ProjectionRebuilds, ProjectionsController, chainAuditProviders, eventStoreProviders, serviceBasics } from '@twinline/service-kit';
+import { ASSET_DIRECTORY, AuditChainController, PG_POOL, ProjectionRebuilds, ProjectionsController, chainAuditProviders, eventStoreProviders, serviceBasics, type AssetDirectory } from '@twinline/service-kit';
 import { TWIN_CONFIG, type TwinConfig } from './config';
 import { AlarmsController } from './alarms/alarms.controller';
 import { AssetsController } from './assets/assets.controller';
 import { AssetExportController } from './audit/asset-export.controller';
 import { ProfilesController } from './profiles/profiles.controller';
+import { AssetProfileController } from './profiles/asset-profile.controller';
 import { RederiveController } from './audit/rederive.controller';
 import { TwinRepository } from './apply-readings/twin-repository';
 import { TwinViewProjection } from './twin-view/twin-view.projection';
 import { TwinRuntime } from './twin-runtime';
+import { AlarmKpisController } from './alarm-log/alarm-kpis.controller';
+import { AlarmLogProjection } from './alarm-log/alarm-log.projection';
+import { AlarmLogRuntime } from './alarm-log/alarm-log.runtime';
+import { AssetProfiles } from './asset-profiles';
 
 @Module({})
 export class TwinStateModule {
@@ -19,12 +24,14 @@ export class TwinStateModule {
     const basics = serviceBasics('twin-state', config, TWIN_CONFIG, { postgres: true });
     return {
       module: TwinStateModule,
-      controllers: [...basics.controllers, AssetsController, AlarmsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController, ProfilesController],
+      controllers: [...basics.controllers, AssetsController, AlarmsController, RederiveController, ProjectionsController, AuditChainController, AssetExportController, ProfilesController, AssetProfileController, AlarmKpisController],
       providers: [
         ...basics.providers,
         ...eventStoreProviders(schema),
         ...chainAuditProviders(schema),
         { provide: ProjectionRebuilds, useFactory: () => new ProjectionRebuilds() },
+        // An asset's class: TWIN_ASSET_CLASSES, else the asset directory (the registry's class), else "default".
+        { provide: AssetProfiles, inject: [{ token: ASSET_DIRECTORY, optional: true }], useFactory: (directory: AssetDirectory | undefined) => new AssetProfiles(config, directory ?? null) },
         {
           provide: TwinRepository,
           inject: [EVENT_STORE, PG_POOL],
@@ -36,7 +43,9 @@ export class TwinStateModule {
           },
         },
         { provide: TwinViewProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new TwinViewProjection(pool, schema) },
+        { provide: AlarmLogProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new AlarmLogProjection(pool, schema) },
         TwinRuntime,
+        AlarmLogRuntime,
       ],
     };
   }

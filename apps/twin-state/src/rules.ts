@@ -1,5 +1,5 @@
 import { configStreamId, parseContract, RULES_CONFIGURED, twinRulesConfiguredV1, type RulesMetadata, type TwinRulesConfiguredData } from '@twinline/contracts';
-import { assetClassOf, profileFor, type RecordedRules, type ThresholdProfile, type TwinRules } from '@twinline/domain-twin';
+import { assetClassOf, DEFAULT_ALARM_POLICY, parseAssetProfiles, pipelineDesignSchema, predictionSettingsSchema, type PipelineDesignProfile, profileForAsset, type AssetProfileOverrides, type RecordedRules, type ThresholdProfile, type TwinRules } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
 import { rulesVersion } from '@twinline/service-kit';
 
@@ -25,30 +25,48 @@ function recordedProfile(p: ThresholdProfile): RecordedProfile {
 }
 
 function profileOfRecord(p: RecordedProfile): ThresholdProfile {
-  return { ...p, limits: Object.fromEntries(p.limits.map(({ metric, ...limit }) => [metric, limit])) };
+  // Rules recorded before alarm policies existed (or without one) use the default policy.
+  const { prediction, pipeline, ...rest } = p;
+  return {
+    alarmPolicy: DEFAULT_ALARM_POLICY,
+    ...rest,
+    limits: Object.fromEntries(p.limits.map(({ metric, ...limit }) => [metric, limit])),
+    ...(prediction === undefined ? {} : { prediction: predictionSettingsSchema.parse(prediction) }),
+    ...(pipeline === undefined ? {} : { pipeline: pipelineDesignSchema.parse(pipeline) as PipelineDesignProfile }),
+  };
 }
 
-/** Versions are sha256 of the recorded form, so the order of limits counts. */
-export function versionTwinRules(rules: TwinRules): VersionedTwinRules {
+/**
+ * Versions are sha256 of the recorded form, so the order of limits counts. Per-asset overrides
+ * (TWIN_ASSET_PROFILES) count in the version when there are any, and an overridden asset's events
+ * name its own profile (`<class profile>@<assetId>`) and that profile's version.
+ * `classOf` is the class each asset is decided by (AssetProfiles: TWIN_ASSET_CLASSES, else the asset
+ * directory, else "default"; by default TWIN_ASSET_CLASSES only), so the metadata names the profile
+ * really used. The directory's classes are not part of the version: the metadata's profile name is
+ * what the audit decides each event by.
+ */
+export function versionTwinRules(rules: TwinRules, assetProfiles: AssetProfileOverrides = {}, classOf: (assetId: string) => string = (assetId) => assetClassOf(rules.assetClasses, assetId)): VersionedTwinRules {
   const profiles = Object.fromEntries(Object.entries(rules.profiles).map(([assetClass, profile]) => [assetClass, recordedProfile(profile)]));
-  const version = rulesVersion({ profiles, assetClasses: rules.assetClasses, policy: rules.policy });
+  const overridden = Object.keys(assetProfiles).length > 0;
+  const version = rulesVersion({ profiles, assetClasses: rules.assetClasses, policy: rules.policy, ...(overridden ? { assetProfiles } : {}) });
   const profileVersions = Object.fromEntries(Object.entries(profiles).map(([assetClass, profile]) => [assetClass, rulesVersion(profile)]));
   const byName = new Map(Object.values(rules.profiles).map((p) => [p.name, rulesVersion(recordedProfile(p))]));
-  const cache = new Map<string, RulesMetadata>();
+  // Per asset and class: the directory may learn (or change) an asset's class later.
+  const cache = new Map<string, { readonly assetClass: string; readonly meta: RulesMetadata }>();
   return {
     rules,
     version,
     profileVersions,
     metadataFor: (assetId) => {
-      let meta = cache.get(assetId);
-      if (!meta) {
-        const profile = profileFor(assetClassOf(rules.assetClasses, assetId), rules.profiles);
-        meta = { version, profile: profile.name, profileVersion: byName.get(profile.name) ?? rulesVersion(recordedProfile(profile)) };
-        if (cache.size < 100_000) cache.set(assetId, meta);
-      }
+      const assetClass = classOf(assetId);
+      const cached = cache.get(assetId);
+      if (cached && cached.assetClass === assetClass) return cached.meta;
+      const profile = profileForAsset(assetId, assetClass, rules.profiles, assetProfiles);
+      const meta = { version, profile: profile.name, profileVersion: byName.get(profile.name) ?? rulesVersion(recordedProfile(profile)) };
+      if (cached || cache.size < 100_000) cache.set(assetId, { assetClass, meta });
       return meta;
     },
-    configured: { service: 'twin-state', version, profileVersions, profiles, assetClasses: { ...rules.assetClasses }, policy: { ...rules.policy } },
+    configured: { service: 'twin-state', version, profileVersions, profiles, assetClasses: { ...rules.assetClasses }, policy: { ...rules.policy }, ...(overridden ? { assetProfiles } : {}) },
   };
 }
 
@@ -59,6 +77,9 @@ export async function recordedTwinRules(store: EventStore): Promise<RecordedRule
     .filter((e) => e.type === RULES_CONFIGURED)
     .map((e) => {
       const d = parseContract(twinRulesConfiguredV1, e.data, `RulesConfigured ${e.eventId}`);
-      return { version: d.version, position: e.position, profileVersions: d.profileVersions, rules: { profiles: Object.fromEntries(Object.entries(d.profiles).map(([c, p]) => [c, profileOfRecord(p)])), assetClasses: d.assetClasses, policy: d.policy } };
+      const profiles = Object.fromEntries(Object.entries(d.profiles).map(([c, p]) => [c, profileOfRecord(p)]));
+      // Per-asset overrides recorded with the rules, so an overridden asset is audited by its own profile.
+      const assetProfiles = d.assetProfiles === undefined ? {} : { assetProfiles: parseAssetProfiles(d.assetProfiles, profiles) };
+      return { version: d.version, position: e.position, profileVersions: d.profileVersions, rules: { profiles, assetClasses: d.assetClasses, policy: d.policy, ...assetProfiles } };
     });
 }

@@ -1,5 +1,5 @@
 import type { TrustedReading } from '@twinline/contracts';
-import { decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, initialTwinState, type ThresholdProfile, type TwinCommand, type TwinState } from '@twinline/domain-twin';
+import { activeAlarmOf, decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, initialTwinState, type ThresholdProfile, type TwinCommand, type TwinState } from '@twinline/domain-twin';
 import type { AppendRequest, EventStore } from '@twinline/event-store';
 import { foldTwin } from './apply-readings/twin-repository';
 import { commandEventId, storedForm, toNewEvent } from './apply-readings/twin-append';
@@ -43,7 +43,7 @@ export class TwinHistoryWriter {
         const twin = this.twins.get(assetId) ?? { state: initialTwinState, version: 0, seq: 0 };
         const at = (k: number) => new Date(T0 + this.minute * 60_000 + k * 1000).toISOString();
         const phase = (this.minute + a) % 23;
-        const alarm = twin.state.activeAlarm;
+        const alarm = activeAlarmOf(twin.state);
         // An operator acknowledges an alarm in the middle of its episode; a repair is completed now and then.
         const command: TwinCommand | null =
           phase === 11 && alarm !== null && alarm.acknowledgedAt === null

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Topology } from '@twinline/contracts';
-import { assetClassOf, profileFor } from '@twinline/domain-twin';
 import { CHECKPOINT_STORE, EVENT_STORE, type CheckpointStore, type EventStore } from '@twinline/event-store';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
@@ -15,11 +14,14 @@ import { twinsGauge } from './twin-view/twins.metric';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from './streams';
 import { TWIN_SERVICE, versionTwinRules } from './rules';
 import { currentTwinEvents } from './twin-events';
+import { AssetProfiles } from './asset-profiles';
+import { AlarmTimer } from './alarms/alarm-timer';
 
 /**
  * Starts twin-state's loops: the validated and the quarantined telemetry consumers and the
  * completed-maintenance consumer (all write the twin streams, as do alarm acknowledgements over
- * HTTP, guarded by expected versions), then the twin-view projection and the outbox relay.
+ * HTTP, guarded by expected versions), then the twin-view projection and the outbox relay, and the
+ * alarm timer (CheckAlarms every ALARM_CHECK_INTERVAL_MS for the twins that may need it).
  */
 @Injectable()
 export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,6 +37,7 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(TwinRepository) private readonly twins: TwinRepository,
     @Inject(TwinViewProjection) private readonly view: TwinViewProjection,
     @Inject(ProjectionRebuilds) private readonly rebuilds: ProjectionRebuilds,
+    @Inject(AssetProfiles) private readonly profiles: AssetProfiles,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,9 +56,11 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
     this.loops.unshift({ stop: () => this.rebuilds.cancelAll() });
     const removeTwinsGauge = twinsGauge(this.view);
     this.loops.push({ stop: async () => removeTwinsGauge() });
-    const profileOf = (assetId: string) => profileFor(assetClassOf(this.config.assetClasses, assetId), this.config.profiles);
+    // The asset's class profile (class: TWIN_ASSET_CLASSES, else the asset directory, else "default") with its own override (TWIN_ASSET_PROFILES).
+    const profileOf = (assetId: string) => this.profiles.of(assetId);
     // Rules as events: a configuration other than the last recorded one is recorded before any decision by it.
-    const rules = versionTwinRules({ profiles: this.config.profiles, assetClasses: this.config.assetClasses, policy: this.config.quarantinePolicy });
+    // Each event's metadata names the profile of the class it was decided by (the same resolution as profileOf).
+    const rules = versionTwinRules({ profiles: this.config.profiles, assetClasses: this.config.assetClasses, policy: this.config.quarantinePolicy }, this.config.assetProfiles, (assetId) => this.profiles.assetClassOf(assetId));
     if (await recordRulesConfiguration(this.store, TWIN_SERVICE, rules.configured, { actor: 'service:twin-state' })) this.log.info('rules configured', { version: rules.version });
     const rulesOf = rules.metadataFor;
     const consumer = await this.bus.consume({
@@ -98,6 +103,19 @@ export class TwinRuntime implements OnApplicationBootstrap, BeforeApplicationShu
       onError: (error, info) => this.log.warn(`consumer ${info.action}`, { error, ...info }),
     });
     this.loops.unshift(maintenance);
+    // Time passing without readings: shelves expire, unacknowledged alarms are re-announced, stale twins alarm NO_DATA.
+    const timer = new AlarmTimer({
+      view: this.view,
+      store: this.store,
+      twins: this.twins,
+      profiles: this.profiles,
+      rulesOf,
+      intervalMs: this.config.ALARM_CHECK_INTERVAL_MS,
+      log: this.log,
+      onEvents: () => loops.wake(),
+    });
+    timer.start();
+    this.loops.unshift(timer);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -12,11 +12,13 @@ function stopOf(event: PublishedEvent): AlarmStop | null {
   const by = event.data['by'];
   if (event.type === 'AlarmAcknowledged') return { assetId: event.assetId, alarmId, eventId: event.eventId, reason: `acknowledged by ${typeof by === 'string' ? by : 'someone'}` };
   if (event.type === 'AlarmCleared') return { assetId: event.assetId, alarmId, eventId: event.eventId, reason: 'cleared' };
+  // A shelved alarm is hidden from the operators on purpose (ISA-18.2): escalating it would defeat that.
+  if (event.type === 'AlarmShelved') return { assetId: event.assetId, alarmId, eventId: event.eventId, reason: `shelved by ${typeof by === 'string' ? by : 'someone'}` };
   return null;
 }
 
 /**
- * AlarmAcknowledged and AlarmCleared stop the alarm's escalations. The stop is remembered, so one
+ * AlarmAcknowledged, AlarmCleared and AlarmShelved stop the alarm's escalations. The stop is remembered, so one
  * that comes before its alarm's escalation started still stops it; one for an alarm nobody
  * escalates is harmless. Redelivered, it changes nothing.
  */

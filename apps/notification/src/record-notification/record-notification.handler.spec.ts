@@ -3,7 +3,8 @@ import { publishedEvent } from './published-event.fixture';
 import type { PublishedEvent } from '@twinline/contracts';
 import { isPermanent, PermanentError, type Delivery } from '@twinline/messaging';
 import type { DeliveryStore, NewDelivery } from '../deliveries/delivery-store';
-import { parsePublishedEvent, recordNotifications } from './record-notification.handler';
+import { notificationOf, parsePublishedEvent, recordNotifications } from './record-notification.handler';
+import { parseRoutes } from '@twinline/domain-notification';
 
 /** Captures what the handler records; like the real store, a delivery id is recorded once. */
 class FakeDeliveryStore implements Pick<DeliveryStore, 'record'> {
@@ -144,6 +145,51 @@ describe('recordNotifications', () => {
     expect(await record([alarmRaised, workOrderOpened], WEBHOOK)).toBe(1);
     expect(store.calls[1]!.map((d) => d.deliveryId)).toEqual(['asset-P-101:3:webhook', 'workorders-P-101:1:webhook']);
     expect([...store.rows.keys()]).toEqual(['asset-P-101:3:webhook', 'workorders-P-101:1:webhook']);
+  });
+});
+
+describe('recordNotifications: the alarm lifecycle (shelved raises, re-announcements)', () => {
+  const WEBHOOK = 'https://hooks.example.com/twinline';
+  const ROUTES = parseRoutes({
+    recipients: [{ name: 'alice', webhook: 'https://hooks.example.com/alice', roles: ['operator'] }],
+    rules: [{ name: 'all-alarms', kinds: ['alarm.raised'], notify: ['alice'], escalation: [{ afterSeconds: 60, notify: ['alice'] }] }],
+  });
+  const reannounced = delivery(event('ALM-R-4:AlarmReannounced:2024-01-01T03:30:00Z', 'AlarmReannounced', { assetId: 'P-101', alarmId: 'ALM-R-4', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', at: '2024-01-01T03:30:00Z' }));
+  const shelvedRaise = delivery(event('asset-P-101:9', 'AlarmRaised', { ...ALARM_DATA, alarmId: 'ALM-R-9', shelved: true }));
+
+  it('given an alarm raised while shelved, then nobody is told: no delivery', async () => {
+    const store = new FakeDeliveryStore();
+    expect(await recordNotifications([shelvedRaise], { store: store as unknown as DeliveryStore, webhookUrl: WEBHOOK })).toBe(0);
+    expect(store.calls.flat()).toEqual([]);
+    expect(notificationOf(shelvedRaise.data)).toBeNull();
+  });
+
+  it('given an alarm re-announced (still unacknowledged), then it is told like a raise, its subject saying so', async () => {
+    const store = new FakeDeliveryStore();
+    expect(await recordNotifications([reannounced], { store: store as unknown as DeliveryStore, webhookUrl: WEBHOOK })).toBe(1);
+    expect(store.calls[0]).toEqual([
+      expect.objectContaining({
+        deliveryId: 'ALM-R-4:AlarmReannounced:2024-01-01T03:30:00Z:webhook',
+        kind: 'alarm.raised',
+        channel: 'webhook',
+        status: 'PENDING',
+        subject: '[HIGH] P-101: still unacknowledged, re-announced: ALM-R-4',
+        body: expect.objectContaining({ eventType: 'AlarmReannounced', alarmId: 'ALM-R-4', severity: 'HIGH' }),
+      }),
+    ]);
+  });
+
+  it('given routes with an escalation, then a raise starts one and a re-announcement none (the raise\'s goes on)', async () => {
+    const store = new FakeDeliveryStore();
+    const started: unknown[] = [];
+    const routing = { routes: ROUTES, escalations: { start: async (e: readonly unknown[]) => started.push(...e) } };
+    const decided = Object.assign(store, { recordDecided: (d: readonly NewDelivery[]) => store.record(d) });
+    await recordNotifications([alarmRaised, reannounced, shelvedRaise], { store: decided as unknown as DeliveryStore, webhookUrl: WEBHOOK, routing });
+    expect(store.calls.flat().map((d) => [d.deliveryId, d.recipient])).toEqual([
+      ['asset-P-101:3:alice:webhook', 'alice'],
+      ['ALM-R-4:AlarmReannounced:2024-01-01T03:30:00Z:alice:webhook', 'alice'],
+    ]);
+    expect(started).toEqual([expect.objectContaining({ escalationId: 'asset-P-101:3:all-alarms', alarmId: 'ALM-R-4' })]);
   });
 });
 

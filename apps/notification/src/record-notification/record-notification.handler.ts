@@ -1,5 +1,5 @@
 import { parseContract, publishedEventV1, type PublishedEvent } from '@twinline/contracts';
-import { channelsOf, notificationFor, quietHoursRelease, route, severityOf, throttle, type QuietHours, type Routes, type ThrottlePolicy } from '@twinline/domain-notification';
+import { channelsOf, notificationFor, quietHoursRelease, route, severityOf, throttle, type Notification, type QuietHours, type Routes, type ThrottlePolicy } from '@twinline/domain-notification';
 import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import type { AssetDirectory } from '@twinline/service-kit';
@@ -7,6 +7,28 @@ import type { DecideDelivery, DeliveryStore, NewDelivery } from '../deliveries/d
 import type { EscalationStore, NewEscalation } from '../escalation/escalation-store';
 
 export const parsePublishedEvent = messageParser((body): PublishedEvent => parseContract(publishedEventV1, body, 'published event'));
+
+/**
+ * The notification a published event calls for, with the twin's alarm lifecycle (ISA-18.2) on top
+ * of the notification policy: an alarm raised while SHELVED is not annunciated, so nobody is told
+ * (null); an alarm RE-ANNOUNCED (left unacknowledged past the re-alarm time) is told like a raise,
+ * `alarm.raised` so the same routes match, its subject saying it is still unacknowledged.
+ * `reannounced` marks the latter: it starts no new escalation (the raise's own goes on until the
+ * alarm is acknowledged or cleared).
+ */
+export function notificationOf(event: Pick<PublishedEvent, 'type' | 'eventId' | 'assetId' | 'data'>): (Notification & { readonly reannounced: boolean }) | null {
+  if (event.type === 'AlarmRaised' && event.data['shelved'] === true) return null;
+  if (event.type === 'AlarmReannounced') {
+    const n = notificationFor({ type: 'AlarmRaised', eventId: event.eventId, assetId: event.assetId, data: event.data });
+    if (!n) return null;
+    const alarmId = typeof event.data['alarmId'] === 'string' ? event.data['alarmId'] : 'alarm';
+    const severity = typeof event.data['severity'] === 'string' && event.data['severity'] !== '' ? event.data['severity'] : 'UNKNOWN';
+    const what = typeof event.data['message'] === 'string' && event.data['message'] !== '' ? event.data['message'] : `${alarmId}`;
+    return { ...n, subject: `[${severity}] ${event.assetId}: still unacknowledged, re-announced: ${what}`, body: { ...n.body, eventType: 'AlarmReannounced' }, reannounced: true };
+  }
+  const n = notificationFor({ type: event.type, eventId: event.eventId, assetId: event.assetId, data: event.data });
+  return n && { ...n, reannounced: false };
+}
 
 /** Routing by NOTIFY_ROUTES: the rules and recipients, the asset directory (site, class) and where escalations are kept. */
 export interface RoutingDeps {
@@ -60,7 +82,7 @@ export async function recordNotifications(
   const deliveries: NewDelivery[] = [];
   const escalations: NewEscalation[] = [];
   for (const { data: event, traceContext } of batch) {
-    const n = notificationFor({ type: event.type, eventId: event.eventId, assetId: event.assetId, data: event.data });
+    const n = notificationOf(event);
     if (!n) continue;
     const common = {
       eventId: event.eventId,
@@ -79,7 +101,7 @@ export async function recordNotifications(
         }
       }
       const alarmId = event.data['alarmId'];
-      if (typeof alarmId === 'string') {
+      if (typeof alarmId === 'string' && !n.reannounced) {
         for (const plan of routing.escalations) {
           escalations.push({ escalationId: `${event.eventId}:${plan.rule}`, eventId: event.eventId, assetId: event.assetId, alarmId, rule: plan.rule, subject: n.subject, body: common.body, traceparent: common.traceparent, afterMs: plan.afterMs, levels: plan.levels });
         }

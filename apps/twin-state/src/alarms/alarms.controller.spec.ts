@@ -3,13 +3,14 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Role, TrustedReading, ValidatedTelemetry } from '@twinline/contracts';
-import { DEFAULT_PROFILES, type ThresholdProfile } from '@twinline/domain-twin';
+import { activeAlarmOf, DEFAULT_PROFILES, type ThresholdProfile } from '@twinline/domain-twin';
 import { EVENT_STORE, InMemoryEventStore } from '@twinline/event-store';
 import type { Delivery } from '@twinline/messaging';
 import { authProviders, issueToken, ProblemDetailsFilter } from '@twinline/service-kit';
 import { applyReadings } from '../apply-readings/apply-readings.handler';
 import { TwinRepository } from '../apply-readings/twin-repository';
 import { TwinViewProjection, type AlarmFilter } from '../twin-view/twin-view.projection';
+import { AssetProfiles } from '../asset-profiles';
 import { acknowledgeAlarm } from './acknowledge-alarm';
 import { AlarmsController } from './alarms.controller';
 
@@ -46,12 +47,14 @@ describe('AlarmsController', () => {
     const view = {
       alarms: async (filter: { state: AlarmFilter; after?: string; limit: number }) => {
         listed.push(filter);
-        return [{ assetId: 'P-101', status: 'ALARM', alarmId: 'ALM-P-101-R-1', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [], acknowledgedBy: null, acknowledgedAt: null }];
+        return { items: [{ assetId: 'P-101', status: 'ALARM', alarmId: 'ALM-P-101-R-1', cause: 'THRESHOLD_EXCEEDED', state: 'ACTIVE_UNACKED', severity: 'HIGH', raisedAt: at(1), conditions: [] }], nextAfter: null };
       },
     };
+    // P-104 may be shelved for at most 10 minutes (its own override); others by the default profile (8 h).
+    const profiles = new AssetProfiles({ profiles: DEFAULT_PROFILES, assetClasses: {}, assetProfiles: { 'P-104': { alarmPolicy: { maxShelveSeconds: 600 } } } });
     const module = await Test.createTestingModule({
       controllers: [AlarmsController],
-      providers: [...authProviders(SECRET), { provide: EVENT_STORE, useValue: store }, { provide: TwinRepository, useValue: twins }, { provide: TwinViewProjection, useValue: view }],
+      providers: [...authProviders(SECRET), { provide: EVENT_STORE, useValue: store }, { provide: TwinRepository, useValue: twins }, { provide: TwinViewProjection, useValue: view }, { provide: AssetProfiles, useValue: profiles }],
     }).compile();
     app = module.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     app.useGlobalFilters(new ProblemDetailsFilter());
@@ -60,6 +63,8 @@ describe('AlarmsController', () => {
     await reading('P-101', 90); // ALM-P-101-R-1
     await reading('P-102', 95); // ALM-P-102-R-2
     await reading('P-103', 50); // no alarm
+    await reading('P-104', 91); // ALM-P-104-R-4
+    await reading('P-105', 92); // ALM-P-105-R-5
   });
   afterAll(async () => {
     await app?.close();
@@ -76,7 +81,21 @@ describe('AlarmsController', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       assetId: 'P-101',
-      alarm: { alarmId: 'ALM-P-101-R-1', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [expect.objectContaining({ metric: 'temperatureC', value: 90 })], acknowledgedBy: 'user:olga', acknowledgedAt: expect.any(String) },
+      alarm: {
+        alarmId: 'ALM-P-101-R-1',
+        cause: 'THRESHOLD_EXCEEDED',
+        state: 'ACTIVE_ACKED',
+        severity: 'HIGH',
+        raisedAt: at(1),
+        message: expect.any(String),
+        conditions: [expect.objectContaining({ metric: 'temperatureC', value: 90 })],
+        acknowledgedBy: 'user:olga',
+        acknowledgedAt: expect.any(String),
+        returnedAt: null,
+        lastAnnouncedAt: expect.any(String),
+        reannouncements: 0,
+        shelved: null,
+      },
       note: 'crew on the way',
       version: 4,
     });
@@ -89,7 +108,7 @@ describe('AlarmsController', () => {
       metadata: { causationId: null, actor: 'user:olga', correlationId: expect.any(String) },
     });
     expect(events[3]!.occurredAt).toBe((events[3]!.data as { at: string }).at);
-    expect((await twins.load('asset-P-101')).state).toMatchObject({ status: 'ALARM', activeAlarm: { acknowledgedBy: 'user:olga' } });
+    expect((await twins.load('asset-P-101')).state).toMatchObject({ status: 'ALARM', alarms: { THRESHOLD_EXCEEDED: { state: 'ACTIVE_ACKED', acknowledgedBy: 'user:olga' } } });
   });
 
   it('given an acknowledged alarm, when acknowledged again, then 409 TWIN.ALARM_ALREADY_ACKNOWLEDGED naming who did', async () => {
@@ -100,11 +119,11 @@ describe('AlarmsController', () => {
     expect(r.body!['detail']).toMatch(/^alarm ALM-P-101-R-1 of asset P-101 was acknowledged by user:olga at .+: an alarm is acknowledged once$/);
   });
 
-  it('given an alarm id that is not the active one, then 404 TWIN.ALARM_NOT_ACTIVE naming the field; a twin without an alarm too', async () => {
+  it('given an alarm id that is not an alarm of the asset, then 404 TWIN.ALARM_NOT_ACTIVE naming the field; a twin without an alarm too', async () => {
     const r = await call('POST', acknowledgeUrl('P-102', 'ALM-NOPE'), { token: token('olga', ['operator']) });
     expect(r.status).toBe(404);
-    expect(r.body).toMatchObject({ status: 404, code: 'TWIN.ALARM_NOT_ACTIVE', detail: expect.stringContaining('its active alarm is ALM-P-102-R-2'), errors: [{ field: 'alarmId', message: 'must be the active alarm of the asset' }] });
-    expect((await call('POST', acknowledgeUrl('P-103', 'ALM-P-103-R-3'), { token: token('olga', ['operator']) })).body).toMatchObject({ status: 404, code: 'TWIN.ALARM_NOT_ACTIVE', detail: expect.stringContaining('it has no active alarm') });
+    expect(r.body).toMatchObject({ status: 404, code: 'TWIN.ALARM_NOT_ACTIVE', detail: expect.stringContaining('ALM-P-102-R-2 (ACTIVE_UNACKED)'), errors: [{ field: 'alarmId' }] });
+    expect((await call('POST', acknowledgeUrl('P-103', 'ALM-P-103-R-3'), { token: token('olga', ['operator']) })).body).toMatchObject({ status: 404, code: 'TWIN.ALARM_NOT_ACTIVE', detail: expect.stringContaining('it has no alarm') });
   });
 
   it('given an asset without a twin, then 404 TWIN.NOT_FOUND', async () => {
@@ -151,20 +170,119 @@ describe('AlarmsController', () => {
     expect(r.body).not.toHaveProperty('note');
   });
 
+  describe('shelve, unshelve (ISA-18.2 shelving)', () => {
+    const shelveUrl = (assetId: string, alarmId: string) => `/v1/assets/${assetId}/alarms/${alarmId}/shelve`;
+    const unshelveUrl = (assetId: string, alarmId: string) => `/v1/assets/${assetId}/alarms/${alarmId}/unshelve`;
+
+    it('an operator shelves an alarm for some minutes: 200 with the shelve; AlarmShelved is on the twin stream, attributed to the caller', async () => {
+      const before = Date.now();
+      const r = await call('POST', shelveUrl('P-105', 'ALM-P-105-R-5'), { token: token('olga', ['operator']), body: { durationMinutes: 30, reason: ' sensor being replaced ' } });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ assetId: 'P-105', alarmId: 'ALM-P-105-R-5', shelved: { alarmId: 'ALM-P-105-R-5', cause: 'THRESHOLD_EXCEEDED', by: 'user:olga', reason: 'sensor being replaced' }, alarm: { alarmId: 'ALM-P-105-R-5', shelved: { by: 'user:olga' } } });
+      const until = Date.parse((r.body!['shelved'] as { until: string }).until);
+      expect(until).toBeGreaterThanOrEqual(before + 30 * 60_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 30 * 60_000);
+      const events = await store.readStream('asset-P-105');
+      expect(events[events.length - 1]).toMatchObject({ type: 'AlarmShelved', eventId: expect.stringMatching(/^P-105:ALM-P-105-R-5:AlarmShelved:/), metadata: { actor: 'user:olga' } });
+      expect((await twins.load('asset-P-105')).state.shelves).toEqual({ THRESHOLD_EXCEEDED: expect.objectContaining({ alarmId: 'ALM-P-105-R-5', by: 'user:olga' }) });
+    });
+
+    it('given a shelved alarm, when shelved again, then 409 TWIN.ALARM_ALREADY_SHELVED', async () => {
+      const r = await call('POST', shelveUrl('P-105', 'ALM-P-105-R-5'), { token: token('olga', ['operator']), body: { durationMinutes: 5, reason: 'again' } });
+      expect(r).toMatchObject({ status: 409, body: { code: 'TWIN.ALARM_ALREADY_SHELVED', errors: [{ field: 'alarmId' }] } });
+    });
+
+    it('an operator lifts the shelve: 200, AlarmUnshelved (OPERATOR); lifting it again is 409 TWIN.ALARM_NOT_SHELVED', async () => {
+      const r = await call('POST', unshelveUrl('P-105', 'ALM-P-105-R-5'), { token: token('olga', ['operator']) });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ assetId: 'P-105', alarmId: 'ALM-P-105-R-5', alarm: { shelved: null } });
+      const events = await store.readStream('asset-P-105');
+      expect(events.map((e) => e.type)).toContain('AlarmUnshelved');
+      expect(events.find((e) => e.type === 'AlarmUnshelved')).toMatchObject({ data: { reason: 'OPERATOR', by: 'user:olga' } });
+      expect((await call('POST', unshelveUrl('P-105', 'ALM-P-105-R-5'), { token: token('olga', ['operator']) })).body).toMatchObject({ status: 409, code: 'TWIN.ALARM_NOT_SHELVED' });
+    });
+
+    it.each<[string, Record<string, unknown>, string, RegExp]>([
+      ['a duration over the asset profile\'s maxShelveSeconds (600 s)', { durationMinutes: 11, reason: 'r' }, 'durationMinutes', /may be at most 10 minutes ahead \(maxShelveSeconds 600 of profile default@P-104\)/],
+      ['an until beyond it', { until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'r' }, 'until', /may be at most 10 minutes ahead/],
+      ['an until in the past', { until: '2024-01-01T00:00:00Z', reason: 'r' }, 'until', /must be in the future/],
+      ['both durationMinutes and until', { durationMinutes: 5, until: new Date(Date.now() + 60_000).toISOString(), reason: 'r' }, 'until', /not both/],
+      ['neither', { reason: 'r' }, 'durationMinutes', /give durationMinutes/],
+      ['no reason', { durationMinutes: 5 }, 'reason', /reason/],
+      ['a duration that is not whole minutes', { durationMinutes: 1.5, reason: 'r' }, 'durationMinutes', /whole number/],
+      ['an unknown field', { durationMinutes: 5, reason: 'r', by: 'user:x' }, '(root)', /by/],
+    ])('given %s, then 400 CONTRACT.INVALID naming %s, and nothing is recorded', async (_what, body, field, message) => {
+      const before = (await store.readStream('asset-P-104')).length;
+      const r = await call('POST', shelveUrl('P-104', 'ALM-P-104-R-4'), { token: token('olga', ['operator']), body });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ status: 400, code: 'CONTRACT.INVALID', errors: [expect.objectContaining({ field, message: expect.stringMatching(message) })] });
+      expect(await store.readStream('asset-P-104')).toHaveLength(before);
+    });
+
+    it('takes a shelve of exactly the longest time the profile allows', async () => {
+      const r = await call('POST', shelveUrl('P-104', 'ALM-P-104-R-4'), { token: token('olga', ['operator']), body: { durationMinutes: 9, reason: 'pump swap' } });
+      expect(r.status).toBe(200);
+    });
+
+    it.each<[Role]>([['planner'], ['auditor']])('given the role %s, then 403 on shelve and unshelve, and nothing is recorded', async (role) => {
+      const before = (await store.readStream('asset-P-102')).length;
+      expect((await call('POST', shelveUrl('P-102', 'ALM-P-102-R-2'), { token: token('ada', [role]), body: { durationMinutes: 5, reason: 'r' } })).body).toMatchObject({ status: 403, code: 'AUTH.FORBIDDEN' });
+      expect((await call('POST', unshelveUrl('P-102', 'ALM-P-102-R-2'), { token: token('ada', [role]) })).status).toBe(403);
+      expect(await store.readStream('asset-P-102')).toHaveLength(before);
+    });
+
+    it('given an alarm the asset does not hold, then 404 TWIN.ALARM_NOT_ACTIVE; an asset without a twin 404 TWIN.NOT_FOUND', async () => {
+      expect((await call('POST', shelveUrl('P-103', 'ALM-NOPE'), { token: token('olga', ['operator']), body: { durationMinutes: 5, reason: 'r' } })).body).toMatchObject({ status: 404, code: 'TWIN.ALARM_NOT_ACTIVE' });
+      expect((await call('POST', shelveUrl('X-999', 'ALM-1'), { token: token('olga', ['operator']), body: { durationMinutes: 5, reason: 'r' } })).body).toMatchObject({ status: 404, code: 'TWIN.NOT_FOUND' });
+    });
+  });
+
+  describe('out of service, in service', () => {
+    const url = (assetId: string, cause: string, to: 'out-of-service' | 'in-service') => `/v1/assets/${assetId}/alarm-causes/${cause}/${to}`;
+
+    it('an operator takes a cause out of service with a reason and returns it; twice is 409 each way', async () => {
+      const out = await call('POST', url('P-103', 'THRESHOLD_EXCEEDED', 'out-of-service'), { token: token('olga', ['operator']), body: { reason: 'thermocouple broken' } });
+      expect(out.status).toBe(200);
+      expect(out.body).toMatchObject({ assetId: 'P-103', cause: 'THRESHOLD_EXCEEDED', outOfService: { by: 'user:olga', reason: 'thermocouple broken' }, events: ['AlarmRemovedFromService'] });
+      expect((await call('POST', url('P-103', 'THRESHOLD_EXCEEDED', 'out-of-service'), { token: token('olga', ['operator']), body: { reason: 'again' } })).body).toMatchObject({ status: 409, code: 'TWIN.ALARM_ALREADY_OUT_OF_SERVICE', errors: [{ field: 'cause' }] });
+      const back = await call('POST', url('P-103', 'THRESHOLD_EXCEEDED', 'in-service'), { token: token('olga', ['operator']) });
+      expect(back.status).toBe(200);
+      expect(back.body).toMatchObject({ assetId: 'P-103', cause: 'THRESHOLD_EXCEEDED', outOfService: null, events: ['AlarmReturnedToService'] });
+      expect((await call('POST', url('P-103', 'THRESHOLD_EXCEEDED', 'in-service'), { token: token('olga', ['operator']) })).body).toMatchObject({ status: 409, code: 'TWIN.ALARM_NOT_OUT_OF_SERVICE' });
+      const types = (await store.readStream('asset-P-103')).map((e) => [e.type, e.metadata.actor]);
+      expect(types.slice(-2)).toEqual([
+        ['AlarmRemovedFromService', 'user:olga'],
+        ['AlarmReturnedToService', 'user:olga'],
+      ]);
+    });
+
+    it('given no reason, then 400 naming reason; an auditor gets 403', async () => {
+      expect((await call('POST', url('P-103', 'THRESHOLD_EXCEEDED', 'out-of-service'), { token: token('olga', ['operator']), body: {} })).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'reason' })] });
+      expect((await call('POST', url('P-103', 'THRESHOLD_EXCEEDED', 'out-of-service'), { token: token('ada', ['auditor']), body: { reason: 'r' } })).status).toBe(403);
+    });
+  });
+
   describe('GET /v1/alarms', () => {
-    it('lists active alarms for any role, active by default, unacknowledged on request', async () => {
+    it('lists alarms for any role, active by default, any ISA-18.2 state or the old names on request', async () => {
       listed.length = 0;
       const r = await call('GET', '/v1/alarms', { token: token('ada', ['auditor']) });
       expect(r.status).toBe(200);
-      expect(r.body).toEqual({ items: [expect.objectContaining({ assetId: 'P-101', alarmId: 'ALM-P-101-R-1' })], nextAfter: null });
+      expect(r.body).toEqual({ items: [expect.objectContaining({ assetId: 'P-101', alarmId: 'ALM-P-101-R-1', state: 'ACTIVE_UNACKED' })], nextAfter: null });
       await call('GET', '/v1/alarms?state=unacknowledged&after=P-100&limit=1', { token: token('ada', ['planner']) });
-      expect(listed).toEqual([{ state: 'active', limit: 100 }, { state: 'unacknowledged', after: 'P-100', limit: 1 }]);
+      await call('GET', '/v1/alarms?state=RETURNED_UNACKED', { token: token('ada', ['planner']) });
+      await call('GET', '/v1/alarms?state=shelved', { token: token('ada', ['planner']) });
+      expect(listed).toEqual([
+        { state: 'active', limit: 100 },
+        { state: 'unacknowledged', after: 'P-100', limit: 1 },
+        { state: 'RETURNED_UNACKED', limit: 100 },
+        { state: 'shelved', limit: 100 },
+      ]);
     });
 
     it('given an unknown state, then 400 naming it', async () => {
       const r = await call('GET', '/v1/alarms?state=cleared', { token: token('ada', ['operator']) });
       expect(r.status).toBe(400);
-      expect(r.body).toMatchObject({ code: 'CONTRACT.INVALID', errors: [{ field: 'state', message: 'state must be one of active, unacknowledged' }] });
+      expect(r.body).toMatchObject({ code: 'CONTRACT.INVALID', errors: [{ field: 'state', message: expect.stringContaining('state must be one of active, unacknowledged, ACTIVE_UNACKED, ACTIVE_ACKED, RETURNED_UNACKED') }] });
     });
   });
 });
@@ -179,20 +297,23 @@ describe('acknowledgeAlarm with other writers on the twin stream', () => {
     await twins.load('asset-P-201');
     // Another instance applies a reading that keeps the alarm: this repository's twin is now stale.
     await applyReadings([telemetry('P-201', 92)], { store, twins: new TwinRepository(store), profileOf, actor: 'service:twin-state' });
-    const alarmId = (await new TwinRepository(store).load('asset-P-201')).state.activeAlarm!.alarmId;
+    const alarmId = activeAlarmOf((await new TwinRepository(store).load('asset-P-201')).state)!.alarmId;
     const done = await acknowledgeAlarm({ assetId: 'P-201', alarmId, by: 'user:olga', at: at(100) }, { store, twins }, { correlationId: 'C-ack' });
     expect(done).toMatchObject({ acknowledged: { alarmId, by: 'user:olga', at: at(100) }, alarm: { alarmId, acknowledgedBy: 'user:olga' }, version: 5 });
     expect((await store.readStream('asset-P-201')).map((e) => e.type)).toEqual(['ReadingsApplied', 'TwinStatusChanged', 'AlarmRaised', 'ReadingsApplied', 'AlarmAcknowledged']);
   });
 
-  it('given the alarm cleared by another writer meanwhile, then 404 TWIN.ALARM_NOT_ACTIVE and nothing is appended', async () => {
+  it('given the alarm cleared and acknowledged (back to NORMAL) by other writers meanwhile, then 404 TWIN.ALARM_NOT_ACTIVE and nothing is appended', async () => {
     const store = new InMemoryEventStore();
     const twins = new TwinRepository(store);
     await applyReadings([telemetry('P-202', 90)], { store, twins, profileOf, actor: 'service:twin-state' });
     const { state } = await twins.load('asset-P-202');
     await applyReadings([telemetry('P-202', 40)], { store, twins: new TwinRepository(store), profileOf, actor: 'service:twin-state' });
-    const before = await store.readStream('asset-P-202');
-    await expect(acknowledgeAlarm({ assetId: 'P-202', alarmId: state.activeAlarm!.alarmId, by: 'user:olga', at: at(100) }, { store, twins }, { correlationId: 'C-ack' })).rejects.toMatchObject({ code: 'TWIN.ALARM_NOT_ACTIVE', status: 404 });
-    expect(await store.readStream('asset-P-202')).toEqual(before);
+    // Cleared while unacknowledged: RETURNED_UNACKED, still to acknowledge. Acknowledged by another writer meanwhile: gone.
+    const alarmId = activeAlarmOf(state)!.alarmId;
+    await acknowledgeAlarm({ assetId: 'P-202', alarmId, by: 'user:piotr', at: at(99) }, { store, twins: new TwinRepository(store) }, { correlationId: 'C-other' });
+    const after = await store.readStream('asset-P-202');
+    await expect(acknowledgeAlarm({ assetId: 'P-202', alarmId, by: 'user:olga', at: at(100) }, { store, twins }, { correlationId: 'C-ack' })).rejects.toMatchObject({ code: 'TWIN.ALARM_NOT_ACTIVE', status: 404 });
+    expect(await store.readStream('asset-P-202')).toEqual(after);
   });
 });

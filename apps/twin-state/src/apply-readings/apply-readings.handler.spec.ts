@@ -40,7 +40,9 @@ function delivery(eventId: string, readings: TrustedReading[], streamSeq: number
   };
 }
 
-const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
+/** The study rule alone (the pump's ISO 10816 vibration zones are left out here; see the multi-cause test below). */
+const withoutVibration = ({ vibration: _zones, ...profile }: ThresholdProfile): ThresholdProfile => profile;
+const pump = withoutVibration(DEFAULT_PROFILES['pump'] as ThresholdProfile);
 const R = (n: number) => `P-101-R-${n}`;
 
 /** The twin's events for the table, whatever way its readings were batched. */
@@ -150,7 +152,7 @@ describe('applyReadings', () => {
 
   it('writes each asset of a batch to its own stream in one append', async () => {
     const p102 = p101Readings('P-102').slice(0, 4);
-    const result = await applyReadings([first, delivery('V-9', p102, 3)], { ...deps, profileOf: (assetId) => profileFor(assetId === 'P-101' ? 'pump' : 'compressor') });
+    const result = await applyReadings([first, delivery('V-9', p102, 3)], { ...deps, profileOf: (assetId) => withoutVibration(profileFor(assetId === 'P-101' ? 'pump' : 'compressor')) });
     expect(result).toEqual({ events: 7, assets: 2 });
     expect(summary(await stream('P-102'))).toEqual([
       ['ReadingsApplied', 'P-102-R-1:ReadingsApplied'],
@@ -159,6 +161,20 @@ describe('applyReadings', () => {
     ]);
     expect((await stream('P-102'))[2]!.data).toMatchObject({ profile: 'compressor' });
     expect(await stream()).toHaveLength(4);
+  });
+
+  it('gives the events of each alarm cause of one reading their own ids: a vibration alarm next to the limit alarm (the pump profile with ISO 10816 zones)', async () => {
+    const zoned = DEFAULT_PROFILES['pump'] as ThresholdProfile;
+    await applyReadings([first, second], { ...deps, profileOf: () => zoned });
+    const raised = (await stream()).filter((e) => e.type === 'AlarmRaised' || e.type === 'AlarmCleared').map((e) => [e.eventId, (e.data as { cause: string }).cause]);
+    expect(raised).toEqual(
+      expect.arrayContaining([
+        [`${R(4)}:AlarmRaised`, 'THRESHOLD_EXCEEDED'],
+        [`${R(4)}:AlarmRaised:VIBRATION_HIGH`, 'VIBRATION_HIGH'],
+      ]),
+    );
+    const ids = (await stream()).map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('throws a transient WrongExpectedVersionError when another writer moved the twin on, and forgets it so a retry succeeds', async () => {

@@ -5,7 +5,7 @@ import { messageParser, type Delivery } from '@twinline/messaging';
 import { traceparentOf } from '@twinline/observability';
 import type { TwinRepository } from './twin-repository';
 import { countAlarms } from './alarms.metrics';
-import { appendTwins, causingReadingId, toNewEvent, type TwinAppend } from './twin-append';
+import { appendTwins, readingIdOf, toNewEvent, type TwinAppend } from './twin-append';
 import { twinStreamId } from '../streams';
 
 export const parseValidatedTelemetry = messageParser((body) => parseContract(validatedTelemetryV1, body, 'telemetry.validated message') as ValidatedTelemetry);
@@ -43,9 +43,10 @@ export async function applyReadings(batch: readonly Delivery<ValidatedTelemetry>
     const twin = await deps.twins.load(twinStreamId(assetId));
     const events = decide({ type: 'ApplyReadings', data: { assetId, readings: input.readings, profile: deps.profileOf(assetId) } }, twin.state);
     const rules = deps.rulesOf?.(assetId);
+    const lastReadingId = input.readings[input.readings.length - 1]!.readingId;
     const newEvents = events.map((event) => {
-      const traceparent = traceOfReading.get(causingReadingId(event));
-      return toNewEvent(event, 'applied', { correlationId: input.correlationId, causationId: input.causationId, actor: deps.actor, ...(traceparent ? { traceparent } : {}), ...(rules ? { rules } : {}) });
+      const traceparent = traceOfReading.get(readingIdOf(event) ?? lastReadingId);
+      return toNewEvent(event, 'applied', { correlationId: input.correlationId, causationId: input.causationId, actor: deps.actor, ...(traceparent ? { traceparent } : {}), ...(rules ? { rules } : {}) }, lastReadingId);
     });
     appends.push({ assetId, expectedVersion: twin.version, events: newEvents, state: events.reduce(evolve, twin.state) });
   }

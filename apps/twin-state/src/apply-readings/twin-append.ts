@@ -6,6 +6,14 @@ import { inSpan, trace } from '@twinline/observability';
 import type { TwinRepository } from './twin-repository';
 import { twinStreamId } from '../streams';
 
+/** The reading behind an event (see causingReadingId), or null for an event decided from a command. */
+export function readingIdOf(event: TwinEvent): string | null {
+  return COMMAND_EVENT_TYPES.has(event.type) ? null : causingReadingId(event);
+}
+
+/** Twin events decided from commands (operators, the scheduler, the alarm timer), not from one reading. */
+const COMMAND_EVENT_TYPES: ReadonlySet<string> = new Set(['AlarmAcknowledged', 'MaintenanceCompleted', 'AlarmShelved', 'AlarmUnshelved', 'AlarmRemovedFromService', 'AlarmReturnedToService', 'AlarmReannounced']);
+
 /** The reading behind an event: the first of a ReadingsApplied/ReadingsQuarantined segment, the trigger of the others. */
 export function causingReadingId(event: TwinEvent): string {
   switch (event.type) {
@@ -15,19 +23,42 @@ export function causingReadingId(event: TwinEvent): string {
     case 'TwinStatusChanged':
     case 'AlarmRaised':
     case 'AlarmCleared':
+    case 'AlarmSeverityChanged':
+    case 'AlarmConditionChanged':
     case 'SensorFaultDetected':
     case 'SensorFaultCleared':
     case 'SecurityViolationDetected':
+    case 'FailurePredicted':
+    case 'FailurePredictionWithdrawn':
+    case 'RulEstimated':
+    case 'AnomalyDetected':
+    case 'AnomalyCleared':
+    case 'PredictionConfigured':
       return event.data.readingId;
     case 'AlarmAcknowledged':
     case 'MaintenanceCompleted':
-      // Decided from a command (an operator, the scheduler), not a reading: see commandEventId.
+    case 'AlarmShelved':
+    case 'AlarmUnshelved':
+    case 'AlarmRemovedFromService':
+    case 'AlarmReturnedToService':
+    case 'AlarmReannounced':
+      // Decided from a command (an operator, the scheduler, the alarm timer), not a reading: see commandEventId.
       throw new Error(`${event.type} is not caused by a reading: its event id derives from its command (commandEventId)`);
     default: {
       const never: never = event;
       throw new Error(`unknown twin event ${String((never as { type: string }).type)}`);
     }
   }
+}
+
+/**
+ * The cause an event is about, when one reading may decide several of its type (one per alarm
+ * cause: THRESHOLD_EXCEEDED, VIBRATION_HIGH, NO_DATA …): added to the event id of every cause but
+ * the study's THRESHOLD_EXCEEDED, whose ids stay as they were before causes multiplied.
+ */
+function causeSuffix(event: TwinEvent): string {
+  const cause = (event.data as { cause?: unknown }).cause;
+  return typeof cause === 'string' && cause !== 'THRESHOLD_EXCEEDED' ? `:${cause}` : '';
 }
 
 /**
@@ -39,10 +70,19 @@ export type TwinPath = 'applied' | 'quarantined';
 /**
  * Event ids derive from the reading that caused the event: re-deciding the same reading gives the
  * same id. `<readingId>:<type>` when applying readings, `<readingId>:quarantine:<type>` when
- * recording quarantined ones.
+ * recording quarantined ones; `:<cause>` after it for an event of a cause other than
+ * THRESHOLD_EXCEEDED (a reading may raise a vibration alarm and a limit alarm at once).
  */
-export function eventIdOf(event: TwinEvent, path: TwinPath = 'applied'): string {
-  return path === 'applied' ? `${causingReadingId(event)}:${event.type}` : `${causingReadingId(event)}:quarantine:${event.type}`;
+export function eventIdOf(event: TwinEvent, path: TwinPath = 'applied', triggerReadingId?: string): string {
+  let reading = readingIdOf(event);
+  if (reading === null) {
+    // A lifecycle event a batch of readings decided (e.g. a shelve ending at a reading's time): its trigger and what it is about.
+    if (triggerReadingId === undefined) throw new Error(`${event.type} is not caused by a reading: its event id derives from its command (commandEventId)`);
+    const about = (event.data as { alarmId?: unknown }).alarmId;
+    reading = `${triggerReadingId}:${typeof about === 'string' ? about : ''}`;
+  }
+  const id = path === 'applied' ? `${reading}:${event.type}` : `${reading}:quarantine:${event.type}`;
+  return `${id}${causeSuffix(event)}`;
 }
 
 /**
@@ -61,8 +101,9 @@ export function storedForm(event: TwinEvent, eventId: string, metadata: NewEvent
   return { eventId, type: event.type, schemaVersion: TWIN_EVENT_SCHEMA_VERSIONS[event.type], occurredAt: occurredAtOf(event), data: event.data as unknown as Record<string, unknown>, metadata };
 }
 
-export function toNewEvent(event: TwinEvent, path: TwinPath, metadata: NewEvent['metadata']): NewEvent {
-  return storedForm(event, eventIdOf(event, path), metadata);
+/** `triggerReadingId`: the reading of the batch that decided a lifecycle event not caused by one reading (see eventIdOf). */
+export function toNewEvent(event: TwinEvent, path: TwinPath, metadata: NewEvent['metadata'], triggerReadingId?: string): NewEvent {
+  return storedForm(event, eventIdOf(event, path, triggerReadingId), metadata);
 }
 
 /** What one batch decided for one twin: its new events, to append after `expectedVersion`, and the state they lead to. */

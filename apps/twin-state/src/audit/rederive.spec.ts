@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { QuarantinedItem, QuarantinedTelemetry, TrustedReading, ValidatedTelemetry } from '@twinline/contracts';
-import { DEFAULT_QUARANTINE_POLICY, parseProfiles, profileFor, rederiveTwin, type TwinRules } from '@twinline/domain-twin';
+import { DEFAULT_QUARANTINE_POLICY, parseAssetProfiles, parseProfiles, profileFor, profileForAsset, profileOfRules, rederiveTwin, type TwinRules } from '@twinline/domain-twin';
 import { canonicalJson, InMemoryEventStore } from '@twinline/event-store';
 import type { Delivery } from '@twinline/messaging';
 import { recordRulesConfiguration } from '@twinline/service-kit';
@@ -123,4 +123,29 @@ describe('re-derivation of what the twin-state handlers stored', () => {
     expect(versionTwinRules({ ...study, policy: DEFAULT_QUARANTINE_POLICY }).version).not.toBe(base);
     expect(base).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('counts per-asset overrides (TWIN_ASSET_PROFILES) in the version when there are any, and names the overridden profile in the asset\'s metadata', () => {
+    const base = versionTwinRules(study);
+    expect(versionTwinRules(study, {}).version).toBe(base.version);
+    const overridden = versionTwinRules(study, { 'P-101': { alarmPolicy: { onDelaySeconds: 30 } } });
+    expect(overridden.version).not.toBe(base.version);
+    expect(overridden.metadataFor('P-101')).toMatchObject({ version: overridden.version, profile: `${base.metadataFor('P-101').profile}@P-101` });
+    expect(overridden.metadataFor('P-101').profileVersion).not.toBe(base.metadataFor('P-101').profileVersion);
+    expect(overridden.metadataFor('P-102')).toEqual({ ...base.metadataFor('P-102'), version: overridden.version });
+  });
+
+  it('given rules with vibration zones, an alarm policy and a per-asset override, when recorded and read back, then the audit decides by the same profiles as live', async () => {
+    const store = new InMemoryEventStore();
+    const assetProfiles = parseAssetProfiles({ 'P-101': { limits: { temperatureC: { max: 75 } }, alarmPolicy: { maxShelveSeconds: 3600 } } }, study.profiles);
+    const versioned = versionTwinRules(study, assetProfiles);
+    await recordRulesConfiguration(store, TWIN_SERVICE, versioned.configured, { actor: 'service:twin-state', now: new Date(T0) });
+
+    const [recorded] = await recordedTwinRules(store);
+    expect(recorded?.rules.profiles).toEqual(study.profiles);
+    expect(recorded?.rules.profiles['pump']?.vibration).toBeDefined();
+    const live = profileForAsset('P-101', 'pump', study.profiles, assetProfiles);
+    expect(profileOfRules(recorded!.rules, 'P-101')).toEqual(live);
+    expect(profileOfRules(recorded!.rules, 'P-102')).toEqual(profileFor('default', study.profiles));
+  });
 });
+

@@ -91,7 +91,7 @@ describe('recordMaintenance', () => {
     expect(isTransient(error)).toBe(true);
     expect(await recordMaintenance([delivery(completedEvent('M-1'))], deps)).toEqual({ events: 1, assets: 1 });
     // Maintenance does not touch the alarm: the readings raised it, the readings clear it.
-    expect((await deps.twins.load('asset-P-101')).state).toMatchObject({ status: 'ALARM', activeAlarm: { alarmId: 'ALM-R-2' }, maintenanceCount: 1 });
+    expect((await deps.twins.load('asset-P-101')).state).toMatchObject({ status: 'ALARM', alarms: { THRESHOLD_EXCEEDED: { alarmId: 'ALM-R-2' } }, maintenanceCount: 1 });
   });
 });
 

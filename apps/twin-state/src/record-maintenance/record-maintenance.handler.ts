@@ -1,4 +1,4 @@
-import { maintenanceCompletedV1, parseContract, publishedEventV1, type MaintenanceCompletedData, type PublishedEvent, type Topology, type TwinEvent } from '@twinline/contracts';
+import { maintenanceCompletedV1, parseContract, publishedEventV1, type MaintenanceCompletedData, type PublishedEvent, type Topology } from '@twinline/contracts';
 import { decide, evolve } from '@twinline/domain-twin';
 import type { EventStore } from '@twinline/event-store';
 import { messageParser, type ConsumeOptions, type Delivery, type Messaging, type RunningConsumer } from '@twinline/messaging';
@@ -52,7 +52,12 @@ export async function recordMaintenance(batch: readonly Delivery<MaintenanceComp
       state = events.reduce(evolve, state);
       const traceparent = traceparentOf(traceContext);
       const metadata = { correlationId: message.event.correlationId, causationId: message.event.eventId, actor: deps.actor, ...(traceparent ? { traceparent } : {}) };
-      newEvents.push(...events.map((event) => storedForm(event, commandEventId(event as Extract<TwinEvent, { type: 'MaintenanceCompleted' }>, message.event.eventId), metadata)));
+      // MaintenanceCompleted, and whatever else a repair decides (e.g. a detector retraining), each with its own id.
+      newEvents.push(
+        ...events.map((event, i) =>
+          storedForm(event, event.type === 'MaintenanceCompleted' ? commandEventId(event, message.event.eventId) : `${message.event.eventId}:twin:${event.type}:${i}`, metadata),
+        ),
+      );
     }
     appends.push({ assetId, expectedVersion: twin.version, events: newEvents, state });
   }

@@ -46,7 +46,7 @@ export async function recordQuarantine(batch: readonly Delivery<QuarantinedTelem
       const traceparent = traceparentOf(traceContext);
       // The message's receipt time is the command's `at`: recorded, so the audit can decide again.
       const metadata = { correlationId: message.correlationId, causationId: message.eventId, actor: deps.actor, ...(traceparent ? { traceparent } : {}), ...(rules ? { rules } : {}), commandAt: message.occurredAt };
-      newEvents.push(...events.map((event) => toNewEvent(event, 'quarantined', metadata)));
+      newEvents.push(...events.map((event) => toNewEvent(event, 'quarantined', metadata, message.items[message.items.length - 1]?.readingId)));
     }
     appends.push({ assetId, expectedVersion: twin.version, events: newEvents, state });
   }

@@ -1,9 +1,9 @@
 import type { TwinEvent } from '@twinline/contracts';
 import { decide, DEFAULT_PROFILES, DEFAULT_QUARANTINE_POLICY, evolve, initialTwinState, type ThresholdProfile } from '@twinline/domain-twin';
-import { runMigrations, type StoredEvent } from '@twinline/event-store';
+import { eventStoreMigrations, runMigrations, type StoredEvent } from '@twinline/event-store';
 import { createTestSchema, type TestSchema } from '@twinline/testing';
-import { TWIN_VIEW_MIGRATIONS, TwinViewInitial1732560000100 } from './migrations';
-import { TwinViewProjection } from './twin-view.projection';
+import { TWIN_VIEW_MIGRATIONS, TwinViewAlarmLifecycle1764140400000, TwinViewInitial1732560000100 } from './migrations';
+import { TwinViewProjection, withDefaults, type AlarmFilter } from './twin-view.projection';
 
 const pump = DEFAULT_PROFILES['pump'] as ThresholdProfile;
 const at = (minute: number) => new Date(Date.parse('2024-01-01T00:00:00Z') + minute * 60_000).toISOString();
@@ -39,7 +39,7 @@ describe('TwinViewProjection with quarantine columns (Postgres)', () => {
     await db.pool.query(`INSERT INTO "${db.schema}".twin_view (asset_id, status, label, state, version, position) VALUES ('P-OLD', 'OPERATIONAL', 'Operational', $1, 1, 1)`, [
       JSON.stringify({ ...old, assetId: 'P-OLD', readingsApplied: 1 }),
     ]);
-    expect(await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS })).toEqual(['TwinViewQuarantine1764028800100', 'TwinViewActiveAlarms1764115200100']);
+    expect(await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS })).toEqual(['TwinViewQuarantine1764028800100', 'TwinViewActiveAlarms1764115200100', 'TwinViewAlarmLifecycle1764140400000']);
     view = new TwinViewProjection(db.pool, db.schema);
   });
   afterAll(async () => {
@@ -95,56 +95,90 @@ describe('TwinViewProjection: acknowledgements, maintenance and the active alarm
   }
   const apply = (assetId: string, seq: number, temperatureC: number) => ({ type: 'ApplyReadings' as const, data: { assetId, readings: [reading(assetId, seq, temperatureC)], profile: pump } });
   const acknowledge = (assetId: string, alarmId: string) => ({ type: 'AcknowledgeAlarm' as const, data: { assetId, alarmId, by: 'user:olga', at: at(30), note: 'on it' } });
+  const shelve = (assetId: string, alarmId: string) => ({ type: 'ShelveAlarm' as const, data: { assetId, alarmId, by: 'user:olga', at: at(10), until: at(90), reason: 'pump swap', profile: pump } });
 
   beforeAll(async () => {
     db = await createTestSchema('twinalarms');
-    await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS });
+    await runMigrations({ url: db.url, schema: db.schema, migrations: [...eventStoreMigrations, ...TWIN_VIEW_MIGRATIONS.filter((m) => m !== TwinViewAlarmLifecycle1764140400000)] });
+    // A row written before the alarm lifecycle (state version 2: one activeAlarm), and the projection's checkpoint past it.
+    const old = { ...initialTwinState, assetId: 'A-6', status: 'ALARM', activeAlarm: { alarmId: 'ALM-OLD', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [] } } as Record<string, unknown>;
+    for (const key of ['alarms', 'shelves', 'outOfService', 'alarmConditions', 'lastAppliedReadingId']) delete old[key];
+    await db.pool.query(`INSERT INTO "${db.schema}".twin_view (asset_id, status, label, state, version, position) VALUES ('A-6', 'ALARM', 'ALARM', $1, 3, 1)`, [JSON.stringify(old)]);
+    await db.pool.query(`INSERT INTO "${db.schema}".checkpoints (name, position) VALUES ('twin-view', 1)`);
+    expect(await runMigrations({ url: db.url, schema: db.schema, migrations: TWIN_VIEW_MIGRATIONS })).toEqual(['TwinViewAlarmLifecycle1764140400000']);
     view = new TwinViewProjection(db.pool, db.schema);
     await twin('A-1', apply('A-1', 1, 90));
     await twin('A-2', apply('A-2', 1, 90), acknowledge('A-2', 'ALM-A-2-R-1'));
-    await twin('A-3', apply('A-3', 1, 90), apply('A-3', 2, 50)); // cleared
+    await twin('A-3', apply('A-3', 1, 90), apply('A-3', 2, 50)); // returned to normal, unacknowledged
     await twin('A-4', apply('A-4', 1, 50), {
       type: 'RecordMaintenance',
       data: { assetId: 'A-4', workOrderId: 'WO-7', type: 'corrective', cause: 'THRESHOLD_EXCEEDED', completedAt: at(40), failure: { mode: 'seal leak', failedAt: at(20) }, resets: ['baseline', 'health-index'] },
     });
-    await twin('A-5', apply('A-5', 1, 95));
-    // A row written before acknowledgements existed: its active alarm has neither field.
-    const old = { ...initialTwinState, assetId: 'A-6', status: 'ALARM', activeAlarm: { alarmId: 'ALM-OLD', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [] } } as Record<string, unknown>;
-    for (const key of ['lastMaintenance', 'maintenanceCount', 'maintainedSince', 'recentWorkOrders']) delete old[key];
-    await db.pool.query(`INSERT INTO "${db.schema}".twin_view (asset_id, status, label, state, version, position) VALUES ('A-6', 'ALARM', 'ALARM', $1, 3, 1)`, [JSON.stringify(old)]);
+    await twin('A-5', apply('A-5', 1, 95), shelve('A-5', 'ALM-A-5-R-1'));
+    await twin('A-7', apply('A-7', 1, 50), { type: 'RemoveAlarmFromService', data: { assetId: 'A-7', cause: 'THRESHOLD_EXCEEDED', by: 'user:olga', at: at(20), reason: 'sensor swap' } });
   });
   afterAll(async () => {
     await db?.drop();
   });
 
-  it('shows the acknowledgement on the twin', async () => {
-    expect((await view.get('A-2'))?.activeAlarms).toEqual([expect.objectContaining({ alarmId: 'ALM-A-2-R-1', acknowledgedBy: 'user:olga', acknowledgedAt: at(30) })]);
-    expect((await view.get('A-1'))?.activeAlarms).toEqual([expect.objectContaining({ alarmId: 'ALM-A-1-R-1', acknowledgedBy: null, acknowledgedAt: null })]);
+  it('shows the acknowledgement on the twin, and each alarm with its ISA-18.2 state', async () => {
+    expect((await view.get('A-2'))?.activeAlarms).toEqual([expect.objectContaining({ alarmId: 'ALM-A-2-R-1', state: 'ACTIVE_ACKED', acknowledgedBy: 'user:olga', acknowledgedAt: at(30), shelved: null })]);
+    expect((await view.get('A-1'))?.activeAlarms).toEqual([expect.objectContaining({ alarmId: 'ALM-A-1-R-1', state: 'ACTIVE_UNACKED', acknowledgedBy: null, acknowledgedAt: null })]);
+    // Returned to normal unacknowledged: no longer active, still an alarm to acknowledge.
+    expect(await view.get('A-3')).toMatchObject({ activeAlarms: [], alarms: [{ alarmId: 'ALM-A-3-R-1', state: 'RETURNED_UNACKED', returnedAt: at(2) }] });
+    expect(await view.get('A-5')).toMatchObject({ activeAlarms: [{ alarmId: 'ALM-A-5-R-1', shelved: { by: 'user:olga', until: at(90) } }], shelves: { THRESHOLD_EXCEEDED: { alarmId: 'ALM-A-5-R-1' } } });
+    expect(await view.get('A-7')).toMatchObject({ alarms: [], outOfService: { THRESHOLD_EXCEEDED: { by: 'user:olga', reason: 'sensor swap' } } });
   });
 
-  it('shows the last maintenance, the count and maintainedSince; a row written before them shows none', async () => {
+  it('shows the last maintenance, the count and maintainedSince', async () => {
     expect(await view.get('A-4')).toMatchObject({
       lastMaintenance: { workOrderId: 'WO-7', type: 'corrective', completedAt: at(40), failure: { mode: 'seal leak', failedAt: at(20) }, resets: ['baseline', 'health-index'] },
       maintenanceCount: 1,
       maintainedSince: at(40),
     });
-    expect(await view.get('A-6')).toMatchObject({ lastMaintenance: null, maintenanceCount: 0, maintainedSince: null, activeAlarms: [{ alarmId: 'ALM-OLD', acknowledgedBy: null, acknowledgedAt: null }] });
   });
 
-  it('lists the active alarms across assets, or the unacknowledged ones, in pages by asset id', async () => {
-    expect((await view.alarms({ state: 'active', limit: 100 })).map((a) => [a.assetId, a.alarmId, a.acknowledgedBy])).toEqual([
-      ['A-1', 'ALM-A-1-R-1', null],
-      ['A-2', 'ALM-A-2-R-1', 'user:olga'],
-      ['A-5', 'ALM-A-5-R-1', null],
-      ['A-6', 'ALM-OLD', null],
+  it('drops rows written before the alarm lifecycle and sends the projection back to position 0, to fold them again', async () => {
+    expect(await view.get('A-6')).toBeNull();
+    expect((await db.pool.query(`SELECT position::int FROM "${db.schema}".checkpoints WHERE name = 'twin-view'`)).rows).toEqual([{ position: 0 }]);
+    // Read as it is, such a row shows its one alarm as an unacknowledged record.
+    const legacy = withDefaults({ ...initialTwinState, alarms: undefined, activeAlarm: { alarmId: 'ALM-OLD', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [] } } as never);
+    expect(legacy.alarms).toEqual({ THRESHOLD_EXCEEDED: expect.objectContaining({ alarmId: 'ALM-OLD', state: 'ACTIVE_UNACKED', acknowledgedBy: null, lastAnnouncedAt: at(1) }) });
+    expect(legacy).not.toHaveProperty('activeAlarm');
+  });
+
+  it('lists the alarms across assets by state (active, unacknowledged, an ISA-18.2 state, shelved, out of service), in pages by asset id', async () => {
+    const list = async (state: AlarmFilter, o: { limit?: number; after?: string } = {}) => (await view.alarms({ state, limit: o.limit ?? 100, ...(o.after ? { after: o.after } : {}) })).items.map((a) => [a.assetId, a.alarmId, a.state]);
+    expect(await list('active')).toEqual([
+      ['A-1', 'ALM-A-1-R-1', 'ACTIVE_UNACKED'],
+      ['A-2', 'ALM-A-2-R-1', 'ACTIVE_ACKED'],
+      ['A-5', 'ALM-A-5-R-1', 'ACTIVE_UNACKED'],
     ]);
-    expect((await view.alarms({ state: 'unacknowledged', limit: 100 })).map((a) => a.assetId)).toEqual(['A-1', 'A-5', 'A-6']);
-    expect((await view.alarms({ state: 'active', limit: 2, after: 'A-2' })).map((a) => a.assetId)).toEqual(['A-5', 'A-6']);
-    expect((await view.alarms({ state: 'active', limit: 1 }))[0]).toMatchObject({ assetId: 'A-1', status: 'ALARM', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), conditions: [expect.objectContaining({ metric: 'temperatureC' })] });
+    expect((await list('unacknowledged')).map(([id]) => id)).toEqual(['A-1', 'A-3', 'A-5']);
+    expect(await list('RETURNED_UNACKED')).toEqual([['A-3', 'ALM-A-3-R-1', 'RETURNED_UNACKED']]);
+    expect(await list('ACTIVE_ACKED')).toEqual([['A-2', 'ALM-A-2-R-1', 'ACTIVE_ACKED']]);
+    expect(await list('shelved')).toEqual([['A-5', 'ALM-A-5-R-1', 'ACTIVE_UNACKED']]);
+    expect(await list('out-of-service')).toEqual([['A-7', null, 'OUT_OF_SERVICE']]);
+    expect((await list('all')).map(([id]) => id)).toEqual(['A-1', 'A-2', 'A-3', 'A-5', 'A-7']);
+    expect(await view.alarms({ state: 'active', limit: 2, after: 'A-1' })).toMatchObject({ items: [{ assetId: 'A-2' }, { assetId: 'A-5' }], nextAfter: 'A-5' });
+    expect(await view.alarms({ state: 'active', limit: 2, after: 'A-5' })).toEqual({ items: [], nextAfter: null });
+    expect((await view.alarms({ state: 'active', limit: 1 })).items[0]).toMatchObject({ assetId: 'A-1', status: 'ALARM', cause: 'THRESHOLD_EXCEEDED', severity: 'HIGH', raisedAt: at(1), shelved: null, outOfService: null, conditions: [expect.objectContaining({ metric: 'temperatureC' })] });
   });
 
-  it('finds twins with an active alarm through a partial index', async () => {
-    const r = await db.pool.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'twin_view_active_alarm_idx'`, [db.schema]);
-    expect(r.rows[0]?.indexdef).toMatch(/WHERE \(jsonb_typeof\(\(state -> 'activeAlarm'::text\)\) = 'object'::text\)/);
+  it('finds the twins the alarm timer may need to check: shelves ending, unacknowledged alarms to re-announce, stale data', async () => {
+    const q = { staleCause: 'NO_DATA', shelvesUntil: at(0), limit: 100 };
+    expect(await view.alarmCheckCandidates(q)).toEqual([]);
+    // A-5's shelve ends at 01:30.
+    expect(await view.alarmCheckCandidates({ ...q, shelvesUntil: at(90) })).toEqual(['A-5']);
+    // Unacknowledged alarms announced before 00:05: A-1 and A-3 (A-5 too: shelved, CheckAlarms decides).
+    expect(await view.alarmCheckCandidates({ ...q, reAlarmBefore: at(5) })).toEqual(['A-1', 'A-3', 'A-5']);
+    // Data received before 00:05 (every twin here): the stale ones.
+    expect(await view.alarmCheckCandidates({ ...q, staleBefore: at(5), limit: 2, after: 'A-1' })).toEqual(['A-2', 'A-3']);
+  });
+
+  it('finds twins with alarms, shelves or causes out of service through a partial index', async () => {
+    const r = await db.pool.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'twin_view' AND indexname LIKE '%alarm%'`, [db.schema]);
+    expect(r.rows.map((row) => row.indexname)).toEqual(['twin_view_alarms_idx']);
+    expect(r.rows[0]?.indexdef).toMatch(/WHERE \(\(\(state -> 'alarms'::text\) <> '\{\}'::jsonb\) OR/);
   });
 });

@@ -1,22 +1,91 @@
 import type { Pool } from 'pg';
-import { initialTwinState, type TwinState } from '@twinline/domain-twin';
+import { initialTwinState, type AlarmRecord, type TwinState } from '@twinline/domain-twin';
 import type { StoredEvent } from '@twinline/event-store';
 import { quoteIdent, type RebuildableProjection } from '@twinline/service-kit';
 import { foldTwin } from '../apply-readings/twin-repository';
 import { assetIdOfStream, TWIN_STREAM_PREFIX } from '../streams';
-import { toAssetView, type ActiveAlarmView, type AssetView } from './twin-view';
+import { alarmListItems, toAssetView, type AlarmListItem, type AssetView } from './twin-view';
 
-/** A stored twin state with the fields added since it was written (rows written before them lack them). */
-export function withDefaults(state: Partial<TwinState> | undefined): TwinState {
+/**
+ * A stored twin state with the fields added since it was written (rows written before them lack
+ * them). A row of state version 2 or older (one `activeAlarm`, before the ISA-18.2 lifecycle) is
+ * shown with that alarm as its one alarm record; the TwinViewAlarmLifecycle migration has such rows
+ * folded again from their events anyway.
+ */
+export function withDefaults(state: (Partial<TwinState> & { activeAlarm?: LegacyAlarm | null }) | undefined): TwinState {
   if (!state) return initialTwinState;
-  const twin = { ...initialTwinState, ...state };
-  // An alarm stored before acknowledgements existed is not acknowledged.
-  const alarm = twin.activeAlarm;
-  return alarm ? { ...twin, activeAlarm: { ...alarm, acknowledgedBy: alarm.acknowledgedBy ?? null, acknowledgedAt: alarm.acknowledgedAt ?? null } } : twin;
+  const { activeAlarm, ...rest } = state;
+  const twin = { ...initialTwinState, ...rest };
+  if (state.alarms !== undefined || !activeAlarm) return twin;
+  const acknowledgedAt = activeAlarm.acknowledgedAt ?? null;
+  const record: AlarmRecord = {
+    message: '',
+    ...activeAlarm,
+    state: acknowledgedAt === null ? 'ACTIVE_UNACKED' : 'ACTIVE_ACKED',
+    acknowledgedBy: activeAlarm.acknowledgedBy ?? null,
+    acknowledgedAt,
+    returnedAt: null,
+    lastAnnouncedAt: activeAlarm.raisedAt,
+    reannouncements: 0,
+  };
+  return { ...twin, alarms: { [record.cause]: record } };
 }
 
-/** Which active alarms GET /v1/alarms lists: all, or those no operator has acknowledged yet. */
-export type AlarmFilter = 'active' | 'unacknowledged';
+/** The one alarm a twin held before state version 3. */
+type LegacyAlarm = Omit<AlarmRecord, 'state' | 'message' | 'returnedAt' | 'lastAnnouncedAt' | 'reannouncements' | 'acknowledgedBy' | 'acknowledgedAt'> & {
+  acknowledgedBy?: string | null;
+  acknowledgedAt?: string | null;
+};
+
+/**
+ * Which alarms GET /v1/alarms lists: `active` (ACTIVE_UNACKED or ACTIVE_ACKED, the default),
+ * `unacknowledged` (ACTIVE_UNACKED or RETURNED_UNACKED), one ISA-18.2 state, `shelved` (alarms of a
+ * shelved cause), `out-of-service` (causes out of service) or `all`.
+ */
+export const ALARM_FILTERS = ['active', 'unacknowledged', 'ACTIVE_UNACKED', 'ACTIVE_ACKED', 'RETURNED_UNACKED', 'shelved', 'out-of-service', 'all'] as const;
+export type AlarmFilter = (typeof ALARM_FILTERS)[number];
+
+/** The ISA-18.2 states each filter of records lets through (null: every record). */
+const STATES_OF: Readonly<Record<Exclude<AlarmFilter, 'shelved' | 'out-of-service'>, readonly string[] | null>> = {
+  active: ['ACTIVE_UNACKED', 'ACTIVE_ACKED'],
+  unacknowledged: ['ACTIVE_UNACKED', 'RETURNED_UNACKED'],
+  ACTIVE_UNACKED: ['ACTIVE_UNACKED'],
+  ACTIVE_ACKED: ['ACTIVE_ACKED'],
+  RETURNED_UNACKED: ['RETURNED_UNACKED'],
+  all: null,
+};
+
+/** Whether a listed alarm passes a filter. */
+export function passes(item: AlarmListItem, filter: AlarmFilter): boolean {
+  if (filter === 'shelved') return item.shelved !== null && item.state !== 'OUT_OF_SERVICE';
+  if (filter === 'out-of-service') return item.outOfService !== null;
+  const states = STATES_OF[filter];
+  return states === null || states.includes(item.state);
+}
+
+/** SQL (on twin_view) of the twins that may hold an alarm passing `filter`; the partial index covers them all. */
+function twinsWith(filter: AlarmFilter): string {
+  const any = `(state->'alarms' <> '{}'::jsonb OR state->'shelves' <> '{}'::jsonb OR state->'outOfService' <> '{}'::jsonb)`;
+  if (filter === 'shelved') return `${any} AND state->'shelves' <> '{}'::jsonb`;
+  if (filter === 'out-of-service') return `${any} AND state->'outOfService' <> '{}'::jsonb`;
+  const states = STATES_OF[filter];
+  if (states === null) return any;
+  return `${any} AND jsonb_path_exists(state->'alarms', '$.* ? (${states.map((st) => `@.state == "${st}"`).join(' || ')})')`;
+}
+
+/** The alarm timer's query: which twins may need CheckAlarms now. */
+export interface AlarmCheckQuery {
+  /** Twins whose last applied reading was received before this (ISO) may be stale; none when undefined. */
+  readonly staleBefore?: string | undefined;
+  /** The cause of the no-data alarm (twins that have it are left out of the stale ones). */
+  readonly staleCause: string;
+  /** Unacknowledged alarms last announced before this (ISO) may be due for re-announcement; none when undefined. */
+  readonly reAlarmBefore?: string | undefined;
+  /** Shelves ending before this (ISO) have expired. */
+  readonly shelvesUntil: string;
+  readonly after?: string;
+  readonly limit: number;
+}
 
 /** The live table of the twin-view read model. */
 export const TWIN_VIEW_TABLE = 'twin_view';
@@ -106,20 +175,44 @@ export class TwinViewProjection {
   }
 
   /**
-   * The active alarm of every twin that has one, by asset id (`after`: the last asset id of the
-   * previous page); `unacknowledged`: only those no operator has acknowledged. Served by a partial
-   * index over the twins with an active alarm.
+   * The alarms across assets passing `filter` (see ALARM_FILTERS), by asset id then cause, a page of
+   * at most `limit` twins (`after`: the last asset id of the previous page, `nextAfter` the one to ask
+   * for next, null on the last page). Served by a partial index over the twins with an alarm record,
+   * a shelve or a cause out of service.
    */
-  async alarms(filter: { state: AlarmFilter; after?: string; limit: number }): Promise<ActiveAlarmView[]> {
-    const unacknowledged = filter.state === 'unacknowledged' ? ` AND state->'activeAlarm'->>'acknowledgedAt' IS NULL` : '';
+  async alarms(filter: { state: AlarmFilter; after?: string; limit: number }): Promise<{ items: AlarmListItem[]; nextAfter: string | null }> {
     const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState> }>(
-      `SELECT asset_id, state FROM ${this.live} WHERE jsonb_typeof(state->'activeAlarm') = 'object' AND asset_id > $1${unacknowledged} ORDER BY asset_id LIMIT $2`,
+      `SELECT asset_id, state FROM ${this.live} WHERE ${twinsWith(filter.state)} AND asset_id > $1 ORDER BY asset_id LIMIT $2`,
       [filter.after ?? '', filter.limit],
     );
-    return r.rows.map((row) => {
-      const twin = withDefaults(row.state);
-      return { assetId: row.asset_id, status: twin.status, ...twin.activeAlarm! };
-    });
+    const items = r.rows.flatMap((row) => alarmListItems(row.asset_id, withDefaults(row.state)).filter((item) => passes(item, filter.state)));
+    return { items, nextAfter: r.rows.length === filter.limit ? r.rows[r.rows.length - 1]!.asset_id : null };
+  }
+
+  /**
+   * The alarm timer's candidates (asset ids, in pages): twins with a shelve ending by `shelvesUntil`,
+   * an unacknowledged alarm last announced before `reAlarmBefore`, or (without a no-data alarm)
+   * a last reading received before `staleBefore`. A superset: CheckAlarms decides with each twin's own
+   * profile and decides nothing when nothing is due.
+   */
+  async alarmCheckCandidates(q: AlarmCheckQuery): Promise<string[]> {
+    const params: unknown[] = [q.after ?? '', q.limit, q.shelvesUntil];
+    const due = [`EXISTS (SELECT 1 FROM jsonb_each(state->'shelves') s WHERE (s.value->>'until')::timestamptz <= $3::timestamptz)`];
+    if (q.reAlarmBefore !== undefined) {
+      params.push(q.reAlarmBefore);
+      due.push(
+        `EXISTS (SELECT 1 FROM jsonb_each(state->'alarms') a WHERE a.value->>'state' IN ('ACTIVE_UNACKED', 'RETURNED_UNACKED') AND (a.value->>'lastAnnouncedAt')::timestamptz < $${params.length}::timestamptz)`,
+      );
+    }
+    if (q.staleBefore !== undefined) {
+      params.push(q.staleBefore, q.staleCause);
+      const [before, cause] = [params.length - 1, params.length];
+      due.push(
+        `(state->>'lastAppliedReceivedAt' IS NOT NULL AND (state->>'lastAppliedReceivedAt')::timestamptz < $${before}::timestamptz AND NOT (state->'alarms' ? $${cause}) AND NOT (state->'outOfService' ? $${cause}))`,
+      );
+    }
+    const r = await this.pool.query<{ asset_id: string }>(`SELECT asset_id FROM ${this.live} WHERE asset_id > $1 AND (${due.join(' OR ')}) ORDER BY asset_id LIMIT $2`, params);
+    return r.rows.map((row) => row.asset_id);
   }
 
   /** Twins per status (statuses without a twin are left out). */
