@@ -8,6 +8,7 @@ import { topology } from '@twinline/contracts';
 import { deleteStreams } from '@twinline/messaging';
 import { AssetDirectoryPublisher, createServiceApp, issueToken } from '@twinline/service-kit';
 import { uniqueName, waitFor } from '@twinline/testing';
+import { NO_PREDICTION } from './api/prediction-view';
 import { ConsoleModule } from './app.module';
 import { loadConsoleConfig } from './config';
 
@@ -46,6 +47,7 @@ async function startFakeServices(): Promise<{ url: string; received: IncomingMes
       return;
     }
     if (url.pathname === '/v1/audit/verify') return json(res, 200, { valid: true, streamId: url.searchParams.get('streamId') });
+    if (url.pathname === '/v1/alarm-kpis' || url.pathname === '/v1/alarms' || url.pathname.startsWith('/v1/profiles/')) return json(res, 200, { echoed: url.pathname, query: Object.fromEntries(url.searchParams) });
     if (req.headers.authorization === undefined) return json(res, 401, { status: 401, code: 'AUTH.UNAUTHENTICATED', detail: 'no token' }, 'application/problem+json');
     if (url.pathname === '/v1/assets') return json(res, 200, { items: [P101], nextAfter: null });
     if (url.pathname === '/v1/assets/P-101') return json(res, 200, P101);
@@ -152,8 +154,8 @@ describe('the console against services and NATS', () => {
     expect(fleet.status).toBe(200);
     expect(fleet.body).toEqual({
       items: [
-        { assetId: 'C-201', assetClass: 'compressor', site: 'south-field', status: 'NO_DATA', label: 'No data yet', metrics: {}, activeAlarms: [], sensorFault: false, predictedBreachAt: null, updatedAt: null },
-        { assetId: 'P-101', assetClass: 'pump', site: 'north-field', status: 'ALARM', label: P101.label, metrics: { temperatureC: { value: 85, ts: '2026-01-01T00:05:00.000Z' } }, activeAlarms: P101.activeAlarms, sensorFault: false, predictedBreachAt: null, updatedAt: '2026-01-01T00:05:00.000Z' },
+        { assetId: 'C-201', assetClass: 'compressor', site: 'south-field', status: 'NO_DATA', label: 'No data yet', metrics: {}, activeAlarms: [], alarms: [], sensorFault: false, predictedBreachAt: null, prediction: NO_PREDICTION, updatedAt: null },
+        { assetId: 'P-101', assetClass: 'pump', site: 'north-field', status: 'ALARM', label: P101.label, metrics: { temperatureC: { value: 85, ts: '2026-01-01T00:05:00.000Z' } }, activeAlarms: P101.activeAlarms, alarms: P101.activeAlarms, sensorFault: false, predictedBreachAt: null, prediction: NO_PREDICTION, updatedAt: '2026-01-01T00:05:00.000Z' },
       ],
       sites: ['north-field', 'south-field'],
       classes: ['compressor', 'pump'],
@@ -211,6 +213,30 @@ describe('the console against services and NATS', () => {
     expect(services.received.filter((r) => r.method === 'POST').every((r) => r.headers.authorization === `Bearer ${operator}`)).toBe(true);
     expect((await get('/api/audit/verify?assetId=P-101', operator)).status).toBe(403);
     expect(await get('/api/audit/verify?assetId=P-101', token(['auditor']))).toMatchObject({ status: 200, body: { valid: true, streamId: 'asset-P-101' } });
+  });
+
+  it('the alarm lifecycle (issue 5): shelve, unshelve, out of service and back forward with the caller\'s token (operators); KPIs, alarms and a class profile are read through', async () => {
+    const operator = token(['operator']);
+    const post = (path: string, bearer: string, body?: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const shelve = await post('/api/assets/P-101/alarms/a1/shelve', operator, { durationMinutes: 30, reason: 'test run' });
+    expect(shelve.status).toBe(200);
+    expect(await shelve.json()).toEqual({ echoed: '/v1/assets/P-101/alarms/a1/shelve', body: { durationMinutes: 30, reason: 'test run' } });
+    expect(await (await post('/api/assets/P-101/alarms/a1/unshelve', operator)).json()).toEqual({ echoed: '/v1/assets/P-101/alarms/a1/unshelve', body: {} });
+    expect(await (await post('/api/assets/P-101/alarm-causes/VIBRATION_HIGH/out-of-service', operator, { reason: 'sensor swap' })).json()).toEqual({ echoed: '/v1/assets/P-101/alarm-causes/VIBRATION_HIGH/out-of-service', body: { reason: 'sensor swap' } });
+    expect(await (await post('/api/assets/P-101/alarm-causes/VIBRATION_HIGH/in-service', operator)).json()).toEqual({ echoed: '/v1/assets/P-101/alarm-causes/VIBRATION_HIGH/in-service', body: {} });
+    // Auditors (and planners) change nothing: the console refuses before twin-state is asked.
+    const before = services.received.length;
+    expect((await post('/api/assets/P-101/alarms/a1/shelve', token(['auditor']), { durationMinutes: 30, reason: 'x' })).status).toBe(403);
+    expect((await post('/api/assets/P-101/alarm-causes/NO_DATA/out-of-service', token(['auditor']), { reason: 'x' })).status).toBe(403);
+    expect(services.received.length).toBe(before);
+
+    const auditor = token(['auditor']);
+    expect(await get('/api/alarm-kpis?site=north-field&from=2026-01-01T00:00:00Z', auditor)).toMatchObject({ status: 200, body: { echoed: '/v1/alarm-kpis', query: { site: 'north-field', from: '2026-01-01T00:00:00Z' } } });
+    expect((await get('/api/alarm-kpis?from=yesterday', auditor)).status).toBe(400);
+    expect(await get('/api/alarms?state=shelved', auditor)).toMatchObject({ status: 200, body: { echoed: '/v1/alarms', query: { state: 'shelved' } } });
+    expect(await get('/api/profiles/pump', auditor)).toMatchObject({ status: 200, body: { echoed: '/v1/profiles/pump' } });
+    expect(services.received.slice(before).every((r) => r.headers.authorization === `Bearer ${auditor}`)).toBe(true);
   });
 
   it('GET /api/live: 401 without a token; with one, a published twin event arrives as event: twin', async () => {

@@ -7,6 +7,7 @@ import { mountFleet } from './views/fleet.js';
 import { mountAsset } from './views/asset.js';
 import { mountWorkOrders } from './views/work-orders.js';
 import { mountHistory } from './views/history.js';
+import { mountAlarmKpis } from './views/alarm-kpis.js';
 
 /** @typedef {{ path: string[], query: URLSearchParams }} Route */
 /** @typedef {(main: HTMLElement, route: Route) => (() => void) | void} View */
@@ -27,6 +28,7 @@ const VIEWS = {
   assets: mountAsset,
   'work-orders': mountWorkOrders,
   history: mountHistory,
+  'alarm-kpis': mountAlarmKpis,
 };
 
 function renderWho() {

@@ -39,6 +39,21 @@ export function icon(name) {
     case 'bell':
       svg.append(s('path', { d: 'M6 16V11a6 6 0 0112 0v5l2 2H4zM10 20a2 2 0 004 0', ...stroke }));
       break;
+    case 'bell-ack': // bell with a check
+      svg.append(s('path', { d: 'M6 16V11a6 6 0 0112 0v5l2 2H4zM10 20a2 2 0 004 0', ...stroke }), s('path', { d: 'M9 11.5l2 2 4-4', ...stroke }));
+      break;
+    case 'returned': // arrow coming back to a baseline
+      svg.append(s('path', { d: 'M20 7H9a5 5 0 000 10h8', ...stroke }), s('path', { d: 'M13 3L9 7l4 4', ...stroke }));
+      break;
+    case 'shelved': // a box on a shelf with a clock hand
+      svg.append(s('path', { d: 'M3 20h18M5 20V9h14v11', ...stroke }), s('circle', { cx: 12, cy: 14.5, r: 3, ...stroke }), s('path', { d: 'M12 13v1.6l1 .9', ...stroke }));
+      break;
+    case 'out-of-service': // wrench
+      svg.append(s('path', { d: 'M14.5 6.5a4 4 0 00-5.3 5.3L3 18l3 3 6.2-6.2a4 4 0 005.3-5.3l-2.6 2.6-2.4-.6-.6-2.4z', ...stroke }));
+      break;
+    case 'trend': // rising line to a limit
+      svg.append(s('path', { d: 'M3 4h18', ...stroke, 'stroke-dasharray': '3 2' }), s('path', { d: 'M3 19l6-5 4 2 8-9', ...stroke }));
+      break;
     default:
       svg.append(s('circle', { cx: 12, cy: 12, r: 4, fill: 'currentColor' }));
   }
@@ -63,4 +78,31 @@ export function statusBadge(status, opts = {}) {
 /** @param {string} severity LOW | MEDIUM | HIGH | CRITICAL */
 export function severityBadge(severity) {
   return h('span', { class: `badge severity severity-${String(severity).toLowerCase()}`, title: `Severity ${severity}` }, [icon(severity === 'LOW' ? 'warn' : 'alarm'), h('span', { text: severity })]);
+}
+
+/**
+ * ISA-18.2 alarm states in words, with their icon (colour comes from the class `alarm-state-<state>`).
+ * @type {Record<string, { text: string, short: string, icon: string }>}
+ */
+export const ALARM_STATES = {
+  ACTIVE_UNACKED: { text: 'Active, unacknowledged', short: 'Unacknowledged', icon: 'bell' },
+  ACTIVE_ACKED: { text: 'Active, acknowledged', short: 'Acknowledged', icon: 'bell-ack' },
+  RETURNED_UNACKED: { text: 'Returned to normal, unacknowledged', short: 'Returned, unacknowledged', icon: 'returned' },
+  SHELVED: { text: 'Shelved', short: 'Shelved', icon: 'shelved' },
+  OUT_OF_SERVICE: { text: 'Out of service', short: 'Out of service', icon: 'out-of-service' },
+};
+
+/**
+ * The ISA-18.2 state of an alarm as a badge: icon + words + colour. A shelved alarm says
+ * "Shelved" first (grey, never red): it is not annunciated.
+ * @param {string} state ACTIVE_UNACKED | ACTIVE_ACKED | RETURNED_UNACKED | OUT_OF_SERVICE
+ * @param {{ shelved?: boolean, short?: boolean, testid?: string }} [opts]
+ */
+export function alarmStateBadge(state, opts = {}) {
+  const meta = ALARM_STATES[state] ?? { text: state, short: state, icon: 'dot' };
+  const text = opts.short ? meta.short : meta.text;
+  if (opts.shelved) {
+    return h('span', { class: 'badge alarm-state alarm-state-shelved', 'data-state': state, 'data-testid': opts.testid, title: `Shelved; underneath: ${meta.text}` }, [icon('shelved'), h('span', { text: `Shelved · ${meta.short}` })]);
+  }
+  return h('span', { class: `badge alarm-state alarm-state-${state.toLowerCase()}`, 'data-state': state, 'data-testid': opts.testid, title: meta.text }, [icon(meta.icon), h('span', { text })]);
 }

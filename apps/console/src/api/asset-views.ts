@@ -1,4 +1,5 @@
 import type { AssetDescription } from '@twinline/service-kit';
+import { predictionOf, type PredictionView } from './prediction-view';
 
 /** ISO 10816-3 vibration severity zones (mm/s RMS, group 2 machines, rigid foundation): A ≤ 1.4, B ≤ 2.8, C ≤ 4.5, D above. */
 export const VIBRATION_ZONES = Object.freeze([
@@ -32,9 +33,12 @@ export interface FleetItem {
   readonly label: string;
   readonly metrics: Record<string, { value: number; ts: string }>;
   readonly activeAlarms: readonly unknown[];
+  /** Every alarm record that is not NORMAL (ISA-18.2 state, shelve), as twin-state answers them (issue 5). */
+  readonly alarms: readonly unknown[];
   readonly sensorFault: boolean;
-  /** Filled by the predictions (issue 5); null until then. */
+  /** The predicted breach time of the earliest failure prediction in force (the twin's prediction slice), else null. */
   readonly predictedBreachAt: string | null;
+  readonly prediction: PredictionView;
   readonly updatedAt: string | null;
 }
 
@@ -54,6 +58,7 @@ export interface FleetFilter {
 function fleetItem(twin: TwinView | undefined, assetId: string, description: AssetDescription | undefined): FleetItem {
   const metrics: Record<string, { value: number; ts: string }> = {};
   for (const [name, m] of Object.entries(twin?.metrics ?? {})) metrics[name] = { value: m.value, ts: m.ts };
+  const prediction = predictionOf(twin);
   return {
     assetId,
     assetClass: description?.assetClass ?? null,
@@ -62,8 +67,10 @@ function fleetItem(twin: TwinView | undefined, assetId: string, description: Ass
     label: twin?.label ?? 'No data yet',
     metrics,
     activeAlarms: twin?.activeAlarms ?? [],
+    alarms: Array.isArray(twin?.alarms) ? twin.alarms : (twin?.activeAlarms ?? []),
     sensorFault: twin ? twin.sensorFault !== null && twin.sensorFault !== undefined && twin.sensorFault !== false : false,
-    predictedBreachAt: null,
+    predictedBreachAt: prediction.predictedBreachAt,
+    prediction,
     updatedAt: twin?.lastReadingTs ?? null,
   };
 }
@@ -96,6 +103,9 @@ export interface ProfileView {
   readonly okLabel?: string;
   readonly alarmSeverity?: string;
   readonly cause?: string;
+  /** ISA-18.2 alarm policy (issue 5): maxShelveSeconds bounds a shelve. */
+  readonly alarmPolicy?: { readonly maxShelveSeconds?: number };
+  readonly vibration?: unknown;
 }
 
 /**

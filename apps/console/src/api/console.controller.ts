@@ -5,7 +5,9 @@ import { DEFAULT_PROFILES } from '@twinline/domain-twin';
 import { ASSET_DIRECTORY, DomainError, RequireRoles, claimsOf, type AssetDirectory, type AuthenticatedRequest } from '@twinline/service-kit';
 import { SeriesBuilder, SERIES_MAX_POINTS, type HistoryEvent } from '../series/series';
 import { Upstream, UpstreamError, UpstreamErrorFilter, withQuery } from '../upstream/upstream';
-import { buildFleet, profileOfAsset, VIBRATION_ZONES, type ProfileView, type TwinView } from './asset-views';
+import { buildFleet, profileOfAsset, type ProfileView, type TwinView } from './asset-views';
+import { predictionOf } from './prediction-view';
+import { vibrationZonesOf } from './vibration-zones';
 
 interface Request extends AuthenticatedRequest {
   readonly headers: Record<string, string | string[] | undefined>;
@@ -97,7 +99,8 @@ export class ConsoleController {
       site: description?.site ?? null,
       limits: profile?.limits ?? {},
       profile,
-      vibrationZones: VIBRATION_ZONES,
+      vibrationZones: vibrationZonesOf(profile),
+      prediction: predictionOf(twin),
     };
   }
 

@@ -1,12 +1,13 @@
-// One asset: charts of its series (threshold, breaches, vibration zones), its alarms with
-// acknowledgement, quarantined readings, and a time slider that shows the twin as of a moment.
-import { api, canAcknowledge } from '../api.js';
-import { h, notice, replaceChildren, dateTime, timeEl, metricText, debounce, coalesce, METRICS } from '../dom.js';
+// One asset: charts of its series (threshold, breaches, vibration zones), its ISA-18.2 alarms
+// (acknowledge, shelve, out of service), its prediction, quarantined readings, and a time slider
+// that shows the twin as of a moment.
+import { api } from '../api.js';
+import { h, notice, replaceChildren, dateTime, timeEl, metricText, debounce, coalesce, num, METRICS } from '../dom.js';
 import { createChart } from '../charts.js';
 import { onLive } from '../live.js';
-import { icon, severityBadge, statusBadge } from '../status.js';
-
-/** @typedef {import('./fleet.js').Alarm} Alarm */
+import { alarmStateBadge, icon, severityBadge, statusBadge } from '../status.js';
+import { alarmRecords, breachText, causeText, rulText, stateOf, topAlarm } from '../alarms.js';
+import { createAlarmPanel } from './alarm-panel.js';
 /** @typedef {{ zone: string, max: number | null }} Zone */
 
 const SERIES_METRICS = /** @type {const} */ (['temperatureC', 'pressurePsi', 'vibrationMmS']);
@@ -41,7 +42,8 @@ export function mountAsset(main, route) {
   const sliderReadout = h('output', { for: 'time-slider', class: 'slider-readout', 'data-testid': 'time-slider-value', text: 'Live' });
   const liveBtn = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'btn btn-quiet', 'data-testid': 'time-live', disabled: true, onclick: () => goLive() }, 'Back to live'));
   const travelPanel = h('div', { class: 'travel-state', 'data-testid': 'time-travel-state', 'aria-live': 'polite' });
-  const alarmsEl = h('div', { class: 'alarm-list', 'data-testid': 'alarm-list' });
+  const alarmPanel = createAlarmPanel({ assetId, onChanged: () => void loadAsset().catch(() => undefined) });
+  const predictionEl = h('div', { class: 'prediction', 'data-testid': 'prediction' });
   const maintenanceEl = h('div', { class: 'maintenance' });
   const quarantineEl = h('div', { class: 'quarantine', 'data-testid': 'quarantine' });
 
@@ -60,7 +62,8 @@ export function mountAsset(main, route) {
           ]),
         ]),
         h('aside', { class: 'asset-side' }, [
-          h('div', { class: 'panel' }, [h('h2', { text: 'Active alarms' }), alarmsEl, h('p', { class: 'help' }, [h('a', { href: `#/history/${encodeURIComponent(assetId)}?type=AlarmRaised`, text: 'Earlier alarms in the history' })])]),
+          h('div', { class: 'panel' }, [h('h2', { text: 'Alarms' }), alarmPanel.el, h('p', { class: 'help' }, [h('a', { href: `#/history/${encodeURIComponent(assetId)}?type=AlarmRaised`, text: 'Earlier alarms in the history' })])]),
+          h('div', { class: 'panel' }, [h('h2', { text: 'Prediction' }), predictionEl]),
           h('div', { class: 'panel' }, [h('h2', { text: 'Maintenance' }), maintenanceEl]),
         ]),
       ]),
@@ -130,7 +133,8 @@ export function mountAsset(main, route) {
     charts.temperatureC.setLimit(limits.temperatureC ?? null);
     charts.pressurePsi.setLimit(limits.pressurePsi ?? null);
     charts.vibrationMmS.setLimit(limits.vibrationMmS ?? null);
-    renderAlarms(answer.twin?.activeAlarms ?? []);
+    alarmPanel.render(answer.twin ?? {}, typeof answer.profile === 'object' ? answer.profile : null);
+    renderPrediction(answer.prediction ?? null, answer.twin?.lastReadingTs ?? null);
     renderMaintenance(answer.twin ?? {});
     if (travelAt === null) renderTravel(answer.twin, null);
   }
@@ -182,60 +186,32 @@ export function mountAsset(main, route) {
     }
   }
 
-  /** @param {Alarm[]} list */
-  function renderAlarms(list) {
-    if (!list.length) {
-      alarmsEl.replaceChildren(h('p', { class: 'alarms-none', 'data-testid': 'no-alarms', text: 'No active alarm.' }));
+  /**
+   * @param {any} p the console's prediction summary of the twin (predictedBreachAt, rul, anomaly)
+   * @param {string | null} lastReadingTs
+   */
+  function renderPrediction(p, lastReadingTs) {
+    if (!p || p.available === false) {
+      predictionEl.replaceChildren(h('p', { class: 'muted', 'data-testid': 'prediction-none', text: 'No prediction from twin-state for this asset.' }));
       return;
     }
-    const mayAck = canAcknowledge();
-    replaceChildren(
-      alarmsEl,
-      h(
-        'ul',
-        { class: 'alarms alarms-detail' },
-        list.map((a) => {
-          const status = h('div', { class: 'alarm-feedback', 'aria-live': 'polite' });
-          /** @type {HTMLElement | null} */
-          let actions = null;
-          if (!a.acknowledgedAt && mayAck) {
-            const noteId = `alarm-note-${a.alarmId}`;
-            const note = /** @type {HTMLInputElement} */ (h('input', { id: noteId, type: 'text', class: 'write-control', maxlength: 2000, placeholder: 'Note (optional)', 'data-testid': `alarm-note-${a.alarmId}` }));
-            const button = /** @type {HTMLButtonElement} */ (
-              h('button', { type: 'button', class: 'btn btn-primary write-control', 'data-testid': `ack-${a.alarmId}`, 'aria-label': `Acknowledge alarm ${a.alarmId}` }, 'Acknowledge')
-            );
-            button.addEventListener('click', () => {
-              button.disabled = true;
-              status.replaceChildren(notice('info', 'Acknowledging…'));
-              const text = note.value.trim();
-              api(`${base}/alarms/${encodeURIComponent(a.alarmId)}/acknowledge`, { method: 'POST', body: text ? { note: text } : {} }).then(
-                () => {
-                  status.replaceChildren(notice('ok', 'Acknowledged.'));
-                  void loadAsset().catch(() => undefined);
-                },
-                (error) => {
-                  button.disabled = false;
-                  status.replaceChildren(notice('error', `Not acknowledged: ${/** @type {Error} */ (error).message}`));
-                  if (/** @type {{ status?: number }} */ (error).status === 409) void loadAsset().catch(() => undefined);
-                },
-              );
-            });
-            actions = h('div', { class: 'alarm-actions' }, [h('label', { for: noteId, class: 'visually-hidden', text: `Note for ${a.alarmId}` }), note, button]);
-            // Shelving (issue 5) will go next to Acknowledge once the API has it.
-          }
-          return h('li', { class: 'alarm', 'data-testid': `alarm-${a.alarmId}`, 'data-acknowledged': a.acknowledgedAt ? 'true' : 'false' }, [
-            h('div', { class: 'alarm-head' }, [severityBadge(a.severity), h('strong', { text: a.cause }), h('span', { class: 'alarm-id', text: a.alarmId })]),
-            h('p', {}, ['Raised ', timeEl(a.raisedAt)]),
-            a.conditions?.length ? h('ul', { class: 'conditions' }, a.conditions.map((c) => h('li', { text: `${METRICS[c.metric]?.name ?? c.metric} ${metricText(c.metric, c.value)} ${c.comparator} ${metricText(c.metric, c.limit)}` }))) : null,
-            a.acknowledgedAt
-              ? h('p', { class: 'ack ack-yes' }, [icon('ok'), ` Acknowledged by ${a.acknowledgedBy ?? '?'} `, timeEl(a.acknowledgedAt)])
-              : h('p', { class: 'ack ack-no' }, [icon('bell'), ' Unacknowledged']),
-            actions,
-            status,
-          ]);
-        }),
-      ),
-    );
+    if (!p.predictedBreachAt && !p.rul && !p.anomaly) {
+      predictionEl.replaceChildren(h('p', { class: 'muted', 'data-testid': 'prediction-none', text: 'No failure predicted: no trend approaches a limit within the planning horizon.' }));
+      return;
+    }
+    replaceChildren(predictionEl, [
+      p.predictedBreachAt
+        ? h('p', { 'data-testid': 'prediction-breach' }, [
+            icon('trend'),
+            ` ${causeText(p.cause ?? '')}${p.metric ? ` (${METRICS[p.metric]?.name ?? p.metric})` : ''} predicted to breach its limit `,
+            h('time', { datetime: p.predictedBreachAt, title: dateTime(p.predictedBreachAt), text: breachText(p.predictedBreachAt, lastReadingTs) }),
+            p.earliestAt ? [' (earliest ', timeEl(p.earliestAt), ')'] : null,
+            p.failures > 1 ? ` · ${p.failures} predictions in force` : '',
+          ].flat())
+        : null,
+      p.rul ? h('p', { 'data-testid': 'prediction-rul' }, [`Remaining useful life ${rulText(p.rul)}`, p.rul.at ? [' · estimated ', timeEl(p.rul.at)] : null].flat()) : null,
+      p.anomaly ? h('p', { class: 'anomaly', 'data-testid': 'prediction-anomaly' }, [icon('warn'), ' Anomalous behaviour since ', timeEl(p.anomaly.since), p.anomaly.score !== null ? ` (score ${num(p.anomaly.score, 2)})` : '']) : null,
+    ]);
   }
 
   /** @param {any} twin */
@@ -310,9 +286,7 @@ export function mountAsset(main, route) {
           ]),
         ),
       ),
-      twin.activeAlarms?.length
-        ? h('p', {}, [severityBadge(twin.activeAlarms[0].severity), ` ${twin.activeAlarms[0].alarmId} ${twin.activeAlarms[0].acknowledgedAt ? '(acknowledged)' : '(unacknowledged)'}`])
-        : h('p', { class: 'muted', text: 'No active alarm at that moment.' }),
+      travelAlarm(twin),
     ]);
   }
 
@@ -394,4 +368,21 @@ export function mountAsset(main, route) {
     refreshQuarantine.cancel();
     for (const c of Object.values(charts)) c.destroy();
   };
+}
+
+/**
+ * The alarm the time-travel panel shows: the most severe annunciated one at that moment.
+ * @param {any} twin
+ */
+function travelAlarm(twin) {
+  const records = alarmRecords(twin);
+  const a = topAlarm(records);
+  if (!a) return h('p', { class: 'muted', text: 'No alarm at that moment.' });
+  return h('p', { class: 'travel-alarm' }, [
+    alarmStateBadge(stateOf(a), { shelved: !!a.shelved, short: true }),
+    ' ',
+    severityBadge(a.severity),
+    ` ${causeText(a.cause)} · ${a.alarmId}`,
+    records.length > 1 ? ` (+${records.length - 1} more)` : '',
+  ]);
 }

@@ -2,12 +2,14 @@
 import { api } from '../api.js';
 import { h, metricText, notice, relative, replaceChildren, timeEl, dateTime, coalesce, METRICS } from '../dom.js';
 import { onLive } from '../live.js';
-import { STATUSES, icon, severityBadge, statusBadge, statusText } from '../status.js';
+import { STATUSES, alarmStateBadge, icon, severityBadge, statusBadge, statusText } from '../status.js';
+import { alarmRecords, breachText, causeText, isShelved, rulText, stateOf, topAlarm } from '../alarms.js';
 
 /**
  * @typedef {{ value: number, ts: string }} MetricValue
- * @typedef {{ alarmId: string, cause: string, severity: string, raisedAt: string, conditions?: Array<{ metric: string, value: number, limit: number, comparator: string }>, acknowledgedBy?: string | null, acknowledgedAt?: string | null }} Alarm
- * @typedef {{ assetId: string, assetClass: string | null, site: string | null, status: string, label: string, metrics: Record<string, MetricValue | undefined>, activeAlarms: Alarm[], sensorFault: unknown, predictedBreachAt: string | null, updatedAt?: string | null }} FleetItem
+ * @typedef {import('../alarms.js').AlarmRecord} Alarm
+ * @typedef {{ predictedBreachAt: string | null, earliestAt: string | null, cause: string | null, metric: string | null, failures: number, rul: { hours: number, lowerHours: number | null, upperHours: number | null, cause: string | null, at: string | null } | null, anomaly: { since: string, score: number | null } | null }} Prediction
+ * @typedef {{ assetId: string, assetClass: string | null, site: string | null, status: string, label: string, metrics: Record<string, MetricValue | undefined>, activeAlarms: Alarm[], alarms?: Alarm[], sensorFault: unknown, predictedBreachAt: string | null, prediction?: Prediction | null, updatedAt?: string | null }} FleetItem
  */
 
 const STATUS_ORDER = ['ALARM', 'SENSOR_FAULT', 'WARNING', 'OFFLINE', 'OPERATIONAL', 'NO_DATA'];
@@ -192,8 +194,10 @@ export function mountFleet(main, route) {
               label: twin.label,
               metrics: twin.metrics ?? {},
               activeAlarms: twin.activeAlarms ?? [],
+              alarms: alarmRecords(twin),
               sensorFault: !!twin.sensorFault,
-              predictedBreachAt: answer.predictedBreachAt ?? twin.predictedBreachAt ?? prev?.predictedBreachAt ?? null,
+              predictedBreachAt: answer.prediction ? (answer.prediction.predictedBreachAt ?? null) : (prev?.predictedBreachAt ?? null),
+              prediction: answer.prediction ?? prev?.prediction ?? null,
               updatedAt: twin.lastReadingTs ?? prev?.updatedAt ?? null,
             });
           },
@@ -255,10 +259,7 @@ function card(item) {
         }),
       ),
       alarms(item),
-      h('p', { class: 'breach-eta' }, [
-        h('span', { class: 'k', text: 'Predicted breach: ' }),
-        h('span', { 'data-testid': `breach-eta-${item.assetId}`, title: item.predictedBreachAt ? dateTime(item.predictedBreachAt) : 'no prediction', text: item.predictedBreachAt ? relative(item.predictedBreachAt) : '—' }),
-      ]),
+      breach(item),
       h('footer', { class: 'asset-card-foot' }, [
         h('a', { href, text: 'Details' }),
         h('a', { href: `#/history/${encodeURIComponent(item.assetId)}`, text: 'History' }),
@@ -268,21 +269,44 @@ function card(item) {
   );
 }
 
-/** @param {FleetItem} item */
+/**
+ * The "Predicted breach" column: the predicted breach time of the earliest failure prediction in
+ * force (relative, absolute in the title), and the remaining useful life with its interval.
+ * @param {FleetItem} item
+ */
+function breach(item) {
+  const p = item.prediction ?? null;
+  const at = item.predictedBreachAt ?? p?.predictedBreachAt ?? null;
+  const title = at ? `${dateTime(at)}${p?.earliestAt ? `, earliest ${dateTime(p.earliestAt)}` : ''}${p?.cause ? ` (${causeText(p.cause)}${p.metric ? `, ${METRICS[p.metric]?.name ?? p.metric}` : ''})` : ''}` : 'no failure predicted';
+  return h('p', { class: `breach-eta${at ? ' breach-predicted' : ''}` }, [
+    h('span', { class: 'k', text: 'Predicted breach: ' }),
+    h('span', { 'data-testid': `breach-eta-${item.assetId}`, 'data-at': at ?? undefined, title, text: at ? breachText(at, item.updatedAt) : '—' }),
+    p?.rul ? h('span', { class: 'rul', 'data-testid': `rul-${item.assetId}`, title: p.rul.at ? `estimated ${dateTime(p.rul.at)}` : undefined, text: ` · RUL ${rulText(p.rul)}` }) : null,
+    p?.anomaly ? h('span', { class: 'anomaly', title: `since ${dateTime(p.anomaly.since)}` }, [' · ', icon('warn'), ' anomaly']) : null,
+  ]);
+}
+
+/**
+ * The most severe annunciated alarm of the asset (active and not shelved first; a shelved one is
+ * marked as shelved, never red), and how many more there are.
+ * @param {FleetItem} item
+ */
 function alarms(item) {
-  const list = item.activeAlarms ?? [];
-  if (!list.length) return h('p', { class: 'alarms-none', text: 'No active alarm' });
-  return h(
-    'ul',
-    { class: 'alarms', 'aria-label': 'Active alarms' },
-    list.map((a) =>
-      h('li', { 'data-testid': `alarm-${a.alarmId}`, 'data-acknowledged': a.acknowledgedAt ? 'true' : 'false' }, [
-        severityBadge(a.severity),
-        h('span', { class: 'alarm-cause', text: a.cause }),
-        a.acknowledgedAt
-          ? h('span', { class: 'ack ack-yes', title: dateTime(a.acknowledgedAt) }, [icon('ok'), ` Acknowledged by ${a.acknowledgedBy ?? '?'}`])
-          : h('span', { class: 'ack ack-no' }, [icon('bell'), ' Unacknowledged']),
-      ]),
-    ),
-  );
+  const list = item.alarms ?? item.activeAlarms ?? [];
+  const a = topAlarm(list);
+  if (!a) return h('p', { class: 'alarms-none', text: 'No alarm' });
+  const state = stateOf(a);
+  const shelved = isShelved(a);
+  const others = list.length - 1;
+  const shelvedOthers = list.filter((x) => x !== a && isShelved(x)).length;
+  return h('ul', { class: 'alarms', 'aria-label': 'Most severe alarm' }, [
+    h('li', { class: `fleet-alarm${shelved ? ' alarm-is-shelved' : ''}`, 'data-testid': `alarm-${a.alarmId}`, 'data-cause': a.cause, 'data-state': state, 'data-shelved': shelved ? 'true' : 'false', 'data-acknowledged': a.acknowledgedAt ? 'true' : 'false' }, [
+      shelved ? null : severityBadge(a.severity),
+      h('span', { class: 'alarm-cause', title: a.cause, text: causeText(a.cause) }),
+      alarmStateBadge(state, { shelved, short: true }),
+      shelved && a.shelved ? h('span', { class: 'muted', title: dateTime(a.shelved.until), text: `ends ${relative(a.shelved.until)}` }) : null,
+      a.acknowledgedAt && !shelved ? h('span', { class: 'ack ack-yes', title: dateTime(a.acknowledgedAt) }, [` by ${a.acknowledgedBy ?? '?'}`]) : null,
+    ]),
+    others > 0 ? h('li', { class: 'muted more-alarms', text: `+${others} more alarm${others === 1 ? '' : 's'}${shelvedOthers ? ` (${shelvedOthers} shelved)` : ''}` }) : null,
+  ]);
 }
