@@ -40,7 +40,7 @@ export default [
             { sourceTag: 'scope:maintenance', onlyDependOnLibsWithTags: ['scope:shared', 'scope:maintenance'] },
             { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notification'] },
             { sourceTag: 'scope:ingestion', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:twin'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:twin', 'scope:integrity'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'] },
           ],
         },

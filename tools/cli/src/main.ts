@@ -15,7 +15,7 @@ Commands:
   bench replay [--events <n>]  replay benchmark (no platform needed): seeds a temporary schema with
                                n twin events (default 1000000), prints the raw Postgres read rate,
                                replay (read + fold) and twin_view rebuild rates in events/s, drops it
-  projections rebuild <twin-view|work-orders> [--service-url <url>] [--token <admin>]
+  projections rebuild <twin-view|alarm-log|work-orders> [--service-url <url>] [--token <admin>]
                                rebuild a read model from position 0 next to the live one, swap it in
                                when caught up; prints position/head, events/s and ETA until swapped
   projections list             the read models of twin-state and the scheduler, last rebuild each
@@ -31,6 +31,18 @@ Commands:
                                --data <dir> (or TWINLINE_DATA_DIR) --timeout <s> --token <admin>
                                --ingestion/--integrity/--twin <url> --mqtt <url> --topic-root <root>
                                --mqtt-window <n> (readings on their way at most; default 500)
+  eval skab [--json]           SKAB pump testbed, its protocol: 34 files, first 400 rows fit the
+                               anomaly detector, the rest scored: F1, FAR, MAR, NAB scores beside the
+                               published leaderboard (no platform needed). --data <dir>
+                               --platform --file <csv>: send one SKAB file to the running platform and
+                               check it decides exactly what the harness decides (exit code 1 if not)
+  eval cmapss [--json]         NASA C-MAPSS FD001: RUL model cross-validated over training engines
+                               (or --test/--rul): RMSE, PHM08 score, FailurePredicted lead time.
+                               --train <file> --folds <n> --seed <n> --horizon <cycles>
+  eval azure-pdm [--json]      Azure PdM subset: precision and recall of FailurePredicted within
+                               24 h before each recorded failure. --data <dir> --horizon-hours <h>
+  eval seed [--json]           the source study's P-101 table (statuses as its Table 1) and pipeline
+                               remaining life (Barlow) on the thickness-loss table. --data <csv>
   audit rederive <assetId>     re-derive the asset's decisions (alarms, status, sensor faults,
                                security alerts, work orders) from its stored readings by the rules
                                recorded as in force; prints OK or the first divergence, exit code 1
@@ -95,7 +107,8 @@ async function main(argv: string[]): Promise<void> {
       const { evaluate } = await import('./commands/eval');
       await evaluate(rest);
       // fetch keeps idle connections to the services open for up to a minute: do not wait for them.
-      process.stdout.write('', () => process.exit(0));
+      // An evaluation that found a failed check set process.exitCode.
+      process.stdout.write('', () => process.exit(process.exitCode ?? 0));
       return;
     }
     case 'bench': {

@@ -5,6 +5,7 @@ import { requestJson } from '../api';
 /** The rebuildable read models and the service (and its default URL) that keeps each. */
 export const PROJECTIONS = {
   'twin-view': { service: 'twin-state', env: 'TWIN_URL', url: 'http://127.0.0.1:3003' },
+  'alarm-log': { service: 'twin-state', env: 'TWIN_URL', url: 'http://127.0.0.1:3003' },
   'work-orders': { service: 'maintenance-scheduler', env: 'SCHEDULER_URL', url: 'http://127.0.0.1:3004' },
 } as const;
 export type ProjectionName = keyof typeof PROJECTIONS;

@@ -1,3 +1,5 @@
+import { rulRandom } from '@twinline/domain-twin';
+
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence on every
  * machine, so an evaluation run is reproducible from its seed alone. Not for secrets.
@@ -13,14 +15,8 @@ export interface SeededRandom {
 }
 
 export function seededRandom(seed: number): SeededRandom {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The domain's generator (the RUL model's), so every seeded run draws from one implementation.
+  const { next } = rulRandom(seed);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
