@@ -38,9 +38,10 @@ describe('audit: tamper-evident history for auditors', () => {
       what: 'ten readings applied to P-101',
       timeoutMs: 30_000,
     });
-    await waitFor(() => getJson<{ items: unknown[] }>(`${scheduler()}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
-      accept: (r) => r.status === 200 && r.body.items.length === 1,
-      what: 'the work order of P-101',
+    // P-101 is registered as a pump: a limit and a vibration alarm per episode, one work order per cause.
+    await waitFor(() => getJson<{ items: Array<{ alarmIds: string[] }> }>(`${scheduler()}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
+      accept: (r) => r.status === 200 && r.body.items.length === 2 && r.body.items.every((o) => o.alarmIds.length === 2),
+      what: 'the two work orders of P-101 (one per cause), each holding its two alarms',
     });
   });
   afterAll(async () => {

@@ -20,8 +20,10 @@ async function cli(h: Harness, assetId: string): Promise<{ code: number; stdout:
 }
 
 /**
- * Re-derivation audit end to end: the P-101 table (two alarm episodes, raised and cleared) through
- * the whole platform re-derives without divergence; then an insider deletes an AlarmCleared row in
+ * Re-derivation audit end to end: the P-101 table (two alarm episodes, raised and cleared; P-101 is
+ * registered as a pump, so the pump profile from the asset directory raises a limit and a vibration
+ * alarm in each) through the whole platform re-derives without divergence, by the profile each
+ * event's metadata names; then an insider deletes an AlarmCleared row in
  * Postgres and recomputes the hash chain of the stream (chain verification still passes), and the
  * re-derivation finds the missing decision at its place.
  */
@@ -47,15 +49,17 @@ describe('audit rederive', () => {
     await sendReadings(readings, { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
     await waitFor(() => getJson<{ readingsApplied: number }>(`${twinUrl()}/v1/assets/P-101`, { token: h.tokens.auditor }), { accept: (r) => r.status === 200 && r.body.readingsApplied === 10, what: 'ten readings applied', timeoutMs: 30_000 });
     await waitFor(() => getJson<{ items: Array<{ alarmIds: string[] }> }>(`${h.platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`, { token: h.tokens.auditor }), {
-      accept: (r) => r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 2,
-      what: 'one work order holding both alarms',
+      accept: (r) => r.body.items.length === 2 && r.body.items.every((o) => o.alarmIds.length === 2),
+      what: 'two work orders (one per cause), each holding its two alarms',
     });
 
     const twin = await rederive();
     expect(twin.status).toBe(200);
-    expect(twin.body).toMatchObject({ ok: true, decisions: 8 }); // two episodes: status, raised, status, cleared
+    // Two episodes, each: status, raised (limits), raised (vibration), status, cleared, cleared.
+    expect(twin.body).toMatchObject({ ok: true, decisions: 12, warnings: [] });
     const orders = await getJson<Rederive & { checked: number }>(`${h.platform.urls['maintenance-scheduler']}/v1/audit/rederive/work-orders/P-101`, { token: h.tokens.auditor });
-    expect(orders.body).toMatchObject({ ok: true, events: 2, checked: 2 });
+    // Both orders: opened, then each attaches its cause's second alarm.
+    expect(orders.body).toMatchObject({ ok: true, events: 4, checked: 4 });
 
     const run = await cli(h, 'P-101');
     expect(run.stdout).toMatch(/^OK twin P-101/m);
@@ -64,26 +68,33 @@ describe('audit rederive', () => {
   });
 
   it('travels in time: the history between two times by type, paged, and a work order as of a time or version with its events', async () => {
-    type Page = { items: Array<{ type: string; occurredAt: string; streamVersion: number; data: { alarmId?: string } }>; nextFromVersion: number | null };
+    type Page = { items: Array<{ type: string; occurredAt: string; streamVersion: number; data: { alarmId?: string; cause?: string } }>; nextFromVersion: number | null };
     const events = (query: string) => getJson<Page>(`${twinUrl()}/v1/assets/P-101/events?${query}`, { token: h.tokens.auditor });
     const window = await events('from=2024-01-01T02:00:00Z&to=2024-01-01T05:00:00Z');
     expect(window.body.items.length).toBeGreaterThan(0);
     for (const e of window.body.items) expect(Date.parse(e.occurredAt)).toBeGreaterThanOrEqual(Date.parse('2024-01-01T02:00:00Z'));
     for (const e of window.body.items) expect(Date.parse(e.occurredAt)).toBeLessThanOrEqual(Date.parse('2024-01-01T05:00:00Z'));
-    expect((await events('from=2024-01-01T02:00:00Z&to=2024-01-01T05:00:00Z&type=AlarmRaised')).body.items.map((e) => e.occurredAt)).toEqual(['2024-01-01T03:00:00.000Z']);
-    const first = await events('type=AlarmRaised&limit=1');
-    expect(first.body.items).toHaveLength(1);
-    const second = await events(`type=AlarmRaised&limit=1&fromVersion=${first.body.nextFromVersion}`);
-    expect(second.body.items.map((e) => e.occurredAt)).toEqual(['2024-01-01T07:00:00.000Z']);
-    const rest = await events(`type=AlarmRaised&limit=1&fromVersion=${second.body.nextFromVersion}`);
+    // The first episode raises a limit and a vibration alarm at 03:00.
+    expect((await events('from=2024-01-01T02:00:00Z&to=2024-01-01T05:00:00Z&type=AlarmRaised')).body.items.map((e) => [e.occurredAt, e.data.cause])).toEqual([
+      ['2024-01-01T03:00:00.000Z', 'THRESHOLD_EXCEEDED'],
+      ['2024-01-01T03:00:00.000Z', 'VIBRATION_HIGH'],
+    ]);
+    const first = await events('type=AlarmRaised&limit=2');
+    expect(first.body.items.map((e) => e.occurredAt)).toEqual(['2024-01-01T03:00:00.000Z', '2024-01-01T03:00:00.000Z']);
+    const second = await events(`type=AlarmRaised&limit=2&fromVersion=${first.body.nextFromVersion}`);
+    expect(second.body.items.map((e) => e.occurredAt)).toEqual(['2024-01-01T07:00:00.000Z', '2024-01-01T07:00:00.000Z']);
+    const rest = await events(`type=AlarmRaised&limit=2&fromVersion=${second.body.nextFromVersion}`);
     expect(rest.body).toEqual({ items: [], nextFromVersion: null });
     expect((await events('from=2024-01-02T00:00:00Z&to=2024-01-01T00:00:00Z')).status).toBe(400);
 
     const scheduler = h.platform.urls['maintenance-scheduler'];
     type Order = { workOrderId: string; alarmIds: string[]; version: number; asOf?: string };
     const order = (query = '') => getJson<Order>(`${scheduler}/v1/work-orders/WO-P-101-0001${query}`, { token: h.tokens.auditor });
-    const raisedIds = [first.body.items[0]!.data.alarmId, second.body.items[0]!.data.alarmId];
-    expect((await order()).body).toMatchObject({ workOrderId: 'WO-P-101-0001', alarmIds: raisedIds, version: 2 });
+    // WO-P-101-0001 is the limit alarms' order (the limit alarm comes first in each episode).
+    const limitAlarm = (page: Page) => page.items.find((e) => e.data.cause === 'THRESHOLD_EXCEEDED')!.data.alarmId;
+    const raisedIds = [limitAlarm(first.body), limitAlarm(second.body)];
+    // Versions are of the asset's work-order stream: WO-P-101-0002 (vibration) was opened at version 2.
+    expect((await order()).body).toMatchObject({ workOrderId: 'WO-P-101-0001', alarmIds: raisedIds, version: 3 });
     expect((await order('?at=2024-01-01T04:00:00Z')).body).toMatchObject({ alarmIds: raisedIds.slice(0, 1), version: 1, asOf: '2024-01-01T04:00:00Z' });
     expect((await order('?at=2024-01-01T02:00:00Z')).status).toBe(404);
     expect((await order('?version=1')).body).toMatchObject({ alarmIds: raisedIds.slice(0, 1), version: 1 });
@@ -98,7 +109,8 @@ describe('audit rederive', () => {
     const schema = `${h.topicRoot}_twin_state`;
     const store = new PostgresEventStore(pool, { schema });
     const before = await store.readStream('asset-P-101');
-    const cleared = before.find((e) => e.type === 'AlarmCleared')!;
+    // The first episode's vibration AlarmCleared (the last decision of the reading that ends the episode).
+    const cleared = before.find((e) => e.type === 'AlarmCleared' && (e.data as { cause: string }).cause === 'VIBRATION_HIGH')!;
 
     // The insider: delete the row, renumber the later events and re-hash the chain from there.
     const client = await pool.connect();

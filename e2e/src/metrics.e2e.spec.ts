@@ -79,9 +79,10 @@ describe('Prometheus metrics of every service', () => {
     const m = await waitFor(scrape, {
       accept: (s) =>
         valueOf(s.integrity, 'twinline_readings_quarantined_total', { rule: 'range' })! >= 1 &&
-        valueOf(s['maintenance-scheduler'], 'twinline_work_orders', { status: 'REQUESTED' }) === 1 &&
-        valueOf(s.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' }) === 3 &&
-        valueOf(s.notification, 'twinline_notification_deliveries', { status: 'DELIVERED' }) === 3 &&
+        // P-101 is registered as a pump: 4 alarms (a limit and a vibration alarm per episode), 2 work orders (one per cause), 6 notifications.
+        valueOf(s['maintenance-scheduler'], 'twinline_work_orders', { status: 'REQUESTED' }) === 2 &&
+        valueOf(s.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' }) === 6 &&
+        valueOf(s.notification, 'twinline_notification_deliveries', { status: 'DELIVERED' }) === 6 &&
         // Read from JetStream and Postgres on scrape: present once the first read answered.
         (Object.entries(DURABLES) as Array<[ServiceName, string[]]>).every(([service, durables]) => durables.every((durable) => valueOf(s[service], 'twinline_consumer_lag', { durable }) !== undefined)) &&
         valueOf(s['twin-state'], 'twinline_outbox_lag_events') !== undefined &&
@@ -122,15 +123,15 @@ describe('Prometheus metrics of every service', () => {
       expect(valueOf(m[service], 'twinline_outbox_lag_events')).toBeGreaterThanOrEqual(0);
     }
 
-    expect(valueOf(m['twin-state'], 'twinline_alarms_raised_total')).toBe(2);
-    expect(valueOf(m['twin-state'], 'twinline_alarms_cleared_total')).toBe(2);
+    expect(valueOf(m['twin-state'], 'twinline_alarms_raised_total')).toBe(4);
+    expect(valueOf(m['twin-state'], 'twinline_alarms_cleared_total')).toBe(4);
     expect(m['twin-state'].filter((s) => s.name === 'twinline_twins').reduce((n, s) => n + s.value, 0)).toBe(1);
 
-    expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders', { status: 'REQUESTED' })).toBe(1);
-    expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders_opened_total')).toBe(1);
+    expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders', { status: 'REQUESTED' })).toBe(2);
+    expect(valueOf(m['maintenance-scheduler'], 'twinline_work_orders_opened_total')).toBe(2);
 
-    expect(valueOf(m.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' })).toBe(3);
+    expect(valueOf(m.notification, 'twinline_notification_attempts_total', { outcome: 'delivered' })).toBe(6);
     expect(valueOf(m.notification, 'twinline_notification_attempts_total', { outcome: 'dead' })).toBe(0);
-    expect(valueOf(m.notification, 'twinline_notification_deliveries', { status: 'DELIVERED' })).toBe(3);
+    expect(valueOf(m.notification, 'twinline_notification_deliveries', { status: 'DELIVERED' })).toBe(6);
   });
 });

@@ -19,7 +19,8 @@ interface DeliveryView {
 }
 
 /**
- * The notification channels end to end: the P-101 table raises two alarms and opens a work order; each
+ * The notification channels end to end: the P-101 table raises four alarms (P-101 is registered as a
+ * pump: a limit and a vibration alarm per episode) and opens two work orders (one per cause); each
  * notification goes out by e-mail (to a real SMTP server) and by signed webhook. The webhook receiver
  * fails at first, so its deliveries end as dead letters; once it works, an admin (and only an admin)
  * retries one, and the delivery log shows every attempt and who retried.
@@ -57,15 +58,16 @@ describe('notification channels: e-mail, signed webhooks, dead letters an admin 
   it('mails every notification and signs every webhook; failing webhooks end as dead letters', async () => {
     await sendReadings(registry.sign(p101Readings({ seqBase: 0 })), { via: 'http', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
 
-    // Two alarms and a work order: three notifications, each on both channels.
+    // Four alarms (two causes, two episodes) and two work orders (one per cause): six notifications, each on both channels.
     const log = await waitFor(deliveries, {
-      accept: (r) => r.body.items.length === 6 && r.body.items.every((d) => (d.channel === 'email' ? d.status === 'DELIVERED' : d.status === 'DEAD')),
-      what: 'three e-mails delivered and three webhooks dead',
+      accept: (r) => r.body.items.length === 12 && r.body.items.every((d) => (d.channel === 'email' ? d.status === 'DELIVERED' : d.status === 'DEAD')),
+      what: 'six e-mails delivered and six webhooks dead',
       timeoutMs: 60_000,
     });
     const byChannel = (channel: string) => log.body.items.filter((d) => d.channel === channel);
-    expect(byChannel('email').map((d) => d.kind).sort()).toEqual(['alarm.raised', 'alarm.raised', 'workorder.opened']);
-    expect(byChannel('webhook').map((d) => d.kind).sort()).toEqual(['alarm.raised', 'alarm.raised', 'workorder.opened']);
+    const kinds = ['alarm.raised', 'alarm.raised', 'alarm.raised', 'alarm.raised', 'workorder.opened', 'workorder.opened'];
+    expect(byChannel('email').map((d) => d.kind).sort()).toEqual(kinds);
+    expect(byChannel('webhook').map((d) => d.kind).sort()).toEqual(kinds);
     for (const d of byChannel('webhook')) {
       expect(d.attemptLog.map((a) => [a.attempt, a.ok, a.statusCode, a.error])).toEqual([
         [1, false, 500, 'HTTP 500'],
@@ -74,7 +76,7 @@ describe('notification channels: e-mail, signed webhooks, dead letters an admin 
     }
 
     // The e-mails, as the SMTP server received and mailparser read them.
-    await waitFor(() => smtp.received.length, { accept: (n) => n === 3, what: 'three e-mails at the SMTP server' });
+    await waitFor(() => smtp.received.length, { accept: (n) => n === 6, what: 'six e-mails at the SMTP server' });
     expect(smtp.received.map((m) => m.mail.subject).sort()).toEqual(byChannel('email').map((d) => d.subject).sort());
     for (const { envelope, mail } of smtp.received) {
       expect(envelope).toEqual({ from: 'twinline@example.com', to: ['ops@example.com', 'planner@example.com'] });
@@ -90,7 +92,7 @@ describe('notification channels: e-mail, signed webhooks, dead letters an admin 
     expect(alarmMail.mail.text).toContain('alarmId: ALM-');
 
     // Every webhook request (failed ones too) carries a signature a receiver verifies with the shared secret.
-    expect(receiver.received).toHaveLength(6);
+    expect(receiver.received).toHaveLength(12); // six webhooks, two attempts each
     for (const request of receiver.received) {
       const header = request.headers['x-twinline-signature'] as string;
       expect(verifyWebhookSignature(header, request.raw, secret, new Date(), WEBHOOK_SIGNATURE_TOLERANCE_SECONDS)).toEqual({ ok: true, t: expect.any(Number) });
@@ -146,7 +148,7 @@ describe('notification channels: e-mail, signed webhooks, dead letters an admin 
     expect(verifyWebhookSignature(request.headers['x-twinline-signature'] as string, request.raw, secret, new Date())).toMatchObject({ ok: true });
 
     // The other dead letters stay dead until someone retries them; a delivered one cannot be retried again.
-    expect(done.body.items.filter((x) => x.channel === 'webhook' && x.deliveryId !== dead.deliveryId).map((x) => x.status)).toEqual(['DEAD', 'DEAD']);
+    expect(done.body.items.filter((x) => x.channel === 'webhook' && x.deliveryId !== dead.deliveryId).map((x) => x.status)).toEqual(['DEAD', 'DEAD', 'DEAD', 'DEAD', 'DEAD']);
     expect((await retry(dead.deliveryId, h.tokens.admin)).body).toMatchObject({ status: 409, deliveryStatus: 'DELIVERED' });
   });
 });

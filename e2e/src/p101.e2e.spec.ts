@@ -32,7 +32,7 @@ describe('P-101 through the whole platform', () => {
 
   const twin = () => getJson<AssetView>(`${h.platform.urls['twin-state']}/v1/assets/P-101`, { token: h.tokens.operator });
 
-  it('gives the study Table 1 statuses, two alarm episodes, one work order and three notifications', async () => {
+  it('gives the study Table 1 statuses; the pump profile raises two alarms per episode (limits, vibration), one work order per cause and six notifications', async () => {
     await sendReadings(readings, { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
     await waitFor(twin, { accept: (r) => r.status === 200 && r.body.readingsApplied === 10, what: 'ten readings applied to P-101', timeoutMs: 30_000 });
 
@@ -40,24 +40,47 @@ describe('P-101 through the whole platform', () => {
     for (const r of readings) statuses.push((await getJson<AssetView>(`${h.platform.urls['twin-state']}/v1/assets/P-101?at=${encodeURIComponent(r.ts)}`, { token: h.tokens.operator })).body.label);
     expect(statuses).toEqual(P101_TABLE.map((row) => (row.status === 'ALARM' ? 'ALARM: Predictive Maintenance Required' : 'Operational')));
 
-    const events = (await getJson<{ items: Array<{ type: string; data: { alarmId?: string } }> }>(`${h.platform.urls['twin-state']}/v1/assets/P-101/events?limit=1000`, { token: h.tokens.operator })).body.items;
+    // P-101 is registered as a pump (no TWIN_ASSET_CLASSES): twin-state takes the class from the asset
+    // directory, so the pump profile decides: the study's limits and ISO 10816-3 (group 2 rigid, ALARM
+    // from 4.5 mm/s). Each ALARM episode of Table 1 (vibration 5.8/6.2 and 8.5/9.1 mm/s) raises both causes.
+    type AlarmEvent = { type: string; data: { alarmId: string; cause: string; raisedAt: string; profile: string }; metadata: { rules?: { profile?: string } } };
+    const events = (await getJson<{ items: AlarmEvent[] }>(`${h.platform.urls['twin-state']}/v1/assets/P-101/events?limit=1000`, { token: h.tokens.operator })).body.items;
     const raised = events.filter((e) => e.type === 'AlarmRaised');
-    expect(raised).toHaveLength(2);
-    expect(events.filter((e) => e.type === 'AlarmCleared')).toHaveLength(2);
+    const cleared = events.filter((e) => e.type === 'AlarmCleared');
+    // Table 1's ALARM rows are rows 4-5 and 8-9: each episode is raised at its first row.
+    const alarmTs = readings.filter((_, i) => P101_TABLE[i]!.status === 'ALARM').map((r) => Date.parse(r.ts));
+    expect(raised.map((e) => [e.data.cause, Date.parse(e.data.raisedAt)])).toEqual([
+      ['THRESHOLD_EXCEEDED', alarmTs[0]],
+      ['VIBRATION_HIGH', alarmTs[0]],
+      ['THRESHOLD_EXCEEDED', alarmTs[2]],
+      ['VIBRATION_HIGH', alarmTs[2]],
+    ]);
+    expect(cleared.map((e) => e.data.cause)).toEqual(['THRESHOLD_EXCEEDED', 'VIBRATION_HIGH', 'THRESHOLD_EXCEEDED', 'VIBRATION_HIGH']);
+    // Every decision names the profile it was decided by (the audit re-derives by it).
+    expect(new Set(events.filter((e) => e.type !== 'ReadingsApplied').map((e) => e.metadata.rules?.profile))).toEqual(new Set(['pump']));
+    expect(new Set(raised.map((e) => e.data.profile))).toEqual(new Set(['pump']));
 
-    const orders = await waitFor(() => getJson<{ items: Array<{ alarmIds: string[]; status: string; assetId: string }> }>(`${h.platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
-      accept: (r) => r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 2,
-      what: 'one work order holding both alarms',
+    // One corrective work order per asset and cause, each holding that cause's two alarms.
+    const alarmIdsOf = (cause: string) => raised.filter((e) => e.data.cause === cause).map((e) => e.data.alarmId);
+    const orders = await waitFor(() => getJson<{ items: Array<{ alarmIds: string[]; status: string; assetId: string; cause: string; type: string }> }>(`${h.platform.urls['maintenance-scheduler']}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
+      accept: (r) => r.body.items.length === 2 && r.body.items.every((o) => o.alarmIds.length === 2),
+      what: 'two work orders (one per cause), each holding its two alarms',
     });
-    expect(orders.body.items[0]).toMatchObject({ assetId: 'P-101', status: 'REQUESTED', type: 'corrective', alarmIds: raised.map((e) => e.data.alarmId) });
+    const byCause = Object.fromEntries(orders.body.items.map((o) => [o.cause, o]));
+    expect(Object.keys(byCause).sort()).toEqual(['THRESHOLD_EXCEEDED', 'VIBRATION_HIGH']);
+    for (const cause of ['THRESHOLD_EXCEEDED', 'VIBRATION_HIGH']) {
+      expect(byCause[cause]).toMatchObject({ assetId: 'P-101', status: 'REQUESTED', type: 'corrective', cause, alarmIds: alarmIdsOf(cause) });
+    }
 
-    await waitFor(() => h.webhook.received.length >= 3, { what: 'three webhook deliveries' });
+    // Notifications: one per raised alarm and one per opened work order.
+    const kinds = ['alarm.raised', 'alarm.raised', 'alarm.raised', 'alarm.raised', 'workorder.opened', 'workorder.opened'];
+    await waitFor(() => h.webhook.received.length >= kinds.length, { what: 'six webhook deliveries' });
     const log = await waitFor(() => getJson<{ items: Array<{ status: string; kind: string }> }>(`${h.platform.urls.notification}/v1/deliveries?assetId=P-101`, { token: h.tokens.operator }), {
-      accept: (r) => r.body.items.length === 3 && r.body.items.every((d) => d.status === 'DELIVERED'),
-      what: 'three delivered notifications in the log',
+      accept: (r) => r.body.items.length === kinds.length && r.body.items.every((d) => d.status === 'DELIVERED'),
+      what: 'six delivered notifications in the log',
     });
-    expect(log.body.items.map((d) => d.kind).sort()).toEqual(['alarm.raised', 'alarm.raised', 'workorder.opened']);
-    expect(h.webhook.received.map((r) => (r.body as { kind: string }).kind).sort()).toEqual(['alarm.raised', 'alarm.raised', 'workorder.opened']);
+    expect(log.body.items.map((d) => d.kind).sort()).toEqual(kinds);
+    expect(h.webhook.received.map((r) => (r.body as { kind: string }).kind).sort()).toEqual(kinds);
   });
 
   it('quarantines impossible readings with reasons and leaves the twin untouched', async () => {

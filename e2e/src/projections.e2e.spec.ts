@@ -17,8 +17,9 @@ describe('projection rebuild through the admin API', () => {
     await sendReadings(registry.sign(p101Readings({ seqBase: 0 })), { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
     await waitFor(() => getJson<{ readingsApplied: number }>(`${twinUrl()}/v1/assets/P-101`, { token: h.tokens.operator }), { accept: (r) => r.status === 200 && r.body.readingsApplied === 10, what: 'ten readings applied to P-101', timeoutMs: 30_000 });
     await waitFor(() => getJson<{ items: Array<{ alarmIds: string[] }> }>(`${schedulerUrl()}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
-      accept: (r) => r.status === 200 && r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 2,
-      what: 'one work order holding both alarms',
+      // P-101 is registered as a pump: a limit and a vibration alarm per episode, one work order per cause.
+      accept: (r) => r.status === 200 && r.body.items.length === 2 && r.body.items.every((o) => o.alarmIds.length === 2),
+      what: 'two work orders (one per cause), each holding its two alarms',
     });
   }, 120_000);
   afterAll(async () => {
@@ -31,7 +32,10 @@ describe('projection rebuild through the admin API', () => {
   it('lists the read models to any role; only an admin may rebuild', async () => {
     const list = await getJson<{ items: RebuildStatus[] }>(`${twinUrl()}/v1/admin/projections`, { token: h.tokens.auditor });
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ projection: 'twin-view', table: 'twin_view', state: 'idle' })]);
+    expect(list.body.items).toHaveLength(2);
+    expect(list.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ projection: 'twin-view', table: 'twin_view', state: 'idle' }), expect.objectContaining({ projection: 'alarm-log', table: 'alarm_log', state: 'idle' })]),
+    );
     for (const role of ['auditor', 'operator', 'planner'] as const) {
       expect((await postJson(`${twinUrl()}/v1/admin/projections/twin-view/rebuild`, {}, { token: h.tokens[role] })).status).toBe(403);
     }
@@ -62,10 +66,10 @@ describe('projection rebuild through the admin API', () => {
   });
 
   it('rebuilds work_orders on the scheduler and swaps it in: the work orders read the same', async () => {
-    // The second run's two alarms join the open work order.
+    // The second run's alarms join the open work order of their cause.
     await waitFor(() => getJson<{ items: Array<{ alarmIds: string[] }> }>(`${schedulerUrl()}/v1/work-orders?limit=1000`, { token: h.tokens.operator }), {
-      accept: (r) => r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 4,
-      what: 'the alarms of both runs in the work order',
+      accept: (r) => r.body.items.length === 2 && r.body.items.every((o) => o.alarmIds.length === 4),
+      what: 'the alarms of both runs in the work order of their cause',
     });
     const before = await getJson(`${schedulerUrl()}/v1/work-orders?limit=1000`, { token: h.tokens.operator });
     const done = await rebuildProjection({ name: 'work-orders', serviceUrl: schedulerUrl(), token: h.tokens.admin, pollMs: 50, print: () => undefined });

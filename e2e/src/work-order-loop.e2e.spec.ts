@@ -41,7 +41,8 @@ interface Reliability {
 
 /**
  * The work-order loop end to end, through the HTTP APIs of the five services: the P-101 readings
- * raise alarms, the scheduler opens a corrective work order for them, a planner takes it through
+ * raise alarms (limits and vibration: P-101 is registered as a pump), the scheduler opens a corrective
+ * work order per cause, a planner takes the limit alarms' one through
  * approval, scheduling, start and completion with the failure the crew found, the twin records the
  * completed maintenance, and the reliability figures count the failure.
  */
@@ -61,22 +62,29 @@ describe('work-order loop: alarm → work order → planner → twin → reliabi
   const twin = () => h.platform.urls['twin-state'];
   const asPlanner = <T = WorkOrder>(path: string, body: unknown) => postJson<T>(`${scheduler()}/v1/work-orders/${path}`, body, { token: h.tokens.planner });
 
-  it('opens a REQUESTED corrective work order for the alarms, and lets a planner take it to COMPLETED; the twin and the reliability figures follow', async () => {
+  it('opens a REQUESTED corrective work order per alarm cause, and lets a planner take it to COMPLETED; the twin and the reliability figures follow', async () => {
     await sendReadings(readings, { via: 'mqtt', mqttUrl: MQTT_URL, ingestionUrl: h.platform.urls.ingestion, site: 'north-field', topicRoot: h.topicRoot });
+    // P-101 is registered as a pump: the pump profile (from the asset directory) raises, in each of the two
+    // episodes, a limit alarm (THRESHOLD_EXCEEDED) and an ISO 10816-3 vibration alarm (VIBRATION_HIGH).
     const alarms = await waitFor(() => getJson<TwinEventPage>(`${twin()}/v1/assets/P-101/events?type=AlarmRaised&limit=100`, { token: h.tokens.operator }), {
-      accept: (r) => r.status === 200 && r.body.items.length === 2,
-      what: 'the two P-101 alarms raised by the twin',
+      accept: (r) => r.status === 200 && r.body.items.length === 4,
+      what: 'the four P-101 alarms raised by the twin (two episodes, two causes each)',
       timeoutMs: 30_000,
     });
-    const [first, second] = alarms.body.items.map((e) => e.data as { alarmId: string; severity: string; raisedAt: string; cause: string });
+    const raised = alarms.body.items.map((e) => e.data as { alarmId: string; severity: string; raisedAt: string; cause: string });
+    expect(raised.map((a) => a.cause)).toEqual(['THRESHOLD_EXCEEDED', 'VIBRATION_HIGH', 'THRESHOLD_EXCEEDED', 'VIBRATION_HIGH']);
+    const [first, second] = raised.filter((a) => a.cause === 'THRESHOLD_EXCEEDED');
+    const vibration = raised.filter((a) => a.cause === 'VIBRATION_HIGH');
 
-    // Alarm → work order: one order holds both alarms (same cause), REQUESTED, corrective.
+    // Alarm → work order: one order per cause, each holding that cause's two alarms, REQUESTED, corrective.
     const listed = await waitFor(() => getJson<{ items: WorkOrder[] }>(`${scheduler()}/v1/work-orders?assetId=P-101`, { token: h.tokens.operator }), {
-      accept: (r) => r.status === 200 && r.body.items.length === 1 && r.body.items[0]!.alarmIds.length === 2,
-      what: 'one work order holding both alarms',
+      accept: (r) => r.status === 200 && r.body.items.length === 2 && r.body.items.every((o) => o.alarmIds.length === 2),
+      what: 'two work orders (one per cause), each holding its two alarms',
     });
-    const order = listed.body.items[0]!;
+    const order = listed.body.items.find((o) => o.cause === 'THRESHOLD_EXCEEDED')!;
     expect(order).toMatchObject({ assetId: 'P-101', type: 'corrective', status: 'REQUESTED', cause: first!.cause, alarmIds: [first!.alarmId, second!.alarmId] });
+    const vibrationOrder = listed.body.items.find((o) => o.cause === 'VIBRATION_HIGH')!;
+    expect(vibrationOrder).toMatchObject({ assetId: 'P-101', type: 'corrective', status: 'REQUESTED', alarmIds: vibration.map((a) => a.alarmId) });
     // Priority from the alarm severity; due date by the priority at opening (a later alarm only moves it earlier).
     const openingPriority = PRIORITY_BY_SEVERITY[first!.severity]!;
     const openingDue = Date.parse(first!.raisedAt) + DUE_HOURS_BY_PRIORITY[openingPriority]! * 3_600_000;
@@ -87,8 +95,10 @@ describe('work-order loop: alarm → work order → planner → twin → reliabi
       expect(['P1', 'P2', 'P3', 'P4']).toContain(order.priority);
       expect(Date.parse(order.dueAt!)).toBeLessThanOrEqual(openingDue);
     }
+    // The limit alarm comes first in each episode, so its order was opened first.
     const id = order.workOrderId;
     expect(id).toBe('WO-P-101-0001');
+    expect(vibrationOrder.workOrderId).toBe('WO-P-101-0002');
 
     // Only planners (and admins) move work orders; the rules refuse a transition the status does not allow.
     const byOperator = await postJson<Problem>(`${scheduler()}/v1/work-orders/${id}/approve`, {}, { token: h.tokens.operator });
