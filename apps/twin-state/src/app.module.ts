@@ -42,7 +42,7 @@ export class TwinStateModule {
             return new TwinRepository(store, { store: new PostgresSnapshotStore(pool, { schema }), every: config.TWIN_SNAPSHOT_EVERY, onError });
           },
         },
-        { provide: TwinViewProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new TwinViewProjection(pool, schema) },
+        { provide: TwinViewProjection, inject: [PG_POOL, AssetProfiles], useFactory: (pool: Pool, profiles: AssetProfiles) => new TwinViewProjection(pool, schema, undefined, (assetId) => profiles.of(assetId)) },
         { provide: AlarmLogProjection, inject: [PG_POOL], useFactory: (pool: Pool) => new AlarmLogProjection(pool, schema) },
         TwinRuntime,
         AlarmLogRuntime,

@@ -292,12 +292,13 @@ export const failurePredictionWithdrawnV1 = z.object({
  */
 export const twinRulEstimatedV1 = rulEstimatedV1.extend({
   readingId: z.string(),
-  method: z.enum(['trend', 'model']),
+  /** 'trend': a metric's trend to its limit; 'health-index': the anomaly detector's health index to its failure score; 'model': a learnt RUL model. */
+  method: z.enum(['trend', 'model', 'health-index']),
   /** The metric whose limit is nearest (method 'trend'). */
   metric: z.string().optional(),
   lowerHours: z.number().min(0).optional(),
   upperHours: z.number().min(0).optional(),
-  /** Health index in [0, 1] when the model gives one (1 = as new). */
+  /** Health index in [0, 1] when the method gives one (1 = as new / like the training period; method 'health-index'). */
   healthIndex: z.number().optional(),
 });
 

@@ -9,6 +9,7 @@ import { twinStreamId } from '../streams';
 import { currentTwinEvents } from '../twin-events';
 import { TwinViewProjection } from '../twin-view/twin-view.projection';
 import { toAssetView } from '../twin-view/twin-view';
+import { AssetProfiles } from '../asset-profiles';
 
 const listQuery = z.object({
   status: twinStatusSchema.optional(),
@@ -23,6 +24,7 @@ export class AssetsController {
   constructor(
     @Inject(TwinViewProjection) private readonly view: TwinViewProjection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AssetProfiles) private readonly profiles: AssetProfiles,
   ) {}
 
   /** GET /v1/assets?status=&after=&limit= — every twin, current state. */
@@ -50,9 +52,9 @@ export class AssetsController {
     if (q.at !== undefined) {
       const upTo = events.filter((e) => Date.parse(e.occurredAt) <= Date.parse(q.at!));
       const state = twinAt(events, q.at);
-      return { ...toAssetView(id, state, upTo.length ? upTo[upTo.length - 1]!.streamVersion : 0), asOf: q.at };
+      return { ...toAssetView(id, state, upTo.length ? upTo[upTo.length - 1]!.streamVersion : 0, this.profiles.of(id)), asOf: q.at };
     }
-    return toAssetView(id, foldTwin(events), events[events.length - 1]!.streamVersion);
+    return toAssetView(id, foldTwin(events), events[events.length - 1]!.streamVersion, this.profiles.of(id));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { initialTwinState, type AlarmRecord, type TwinState } from '@twinline/domain-twin';
+import { initialTwinState, type AlarmRecord, type ThresholdProfile, type TwinState } from '@twinline/domain-twin';
 import type { StoredEvent } from '@twinline/event-store';
 import { quoteIdent, type RebuildableProjection } from '@twinline/service-kit';
 import { foldTwin } from '../apply-readings/twin-repository';
@@ -105,6 +105,8 @@ export class TwinViewProjection {
     private readonly pool: Pool,
     private readonly schema: string,
     table = TWIN_VIEW_TABLE,
+    /** The profile each asset is decided by (what its view shows the health index against). */
+    private readonly profileOf?: (assetId: string) => ThresholdProfile,
   ) {
     const s = quoteIdent(schema);
     this.live = `${s}.${quoteIdent(TWIN_VIEW_TABLE)}`;
@@ -113,7 +115,7 @@ export class TwinViewProjection {
 
   /** What a ProjectionRebuilder needs to rebuild this read model next to the live one. */
   rebuildable(): { pool: Pool; schema: string; projection: RebuildableProjection } {
-    return { pool: this.pool, schema: this.schema, projection: { name: 'twin-view', table: TWIN_VIEW_TABLE, writer: (table) => new TwinViewProjection(this.pool, this.schema, table) } };
+    return { pool: this.pool, schema: this.schema, projection: { name: 'twin-view', table: TWIN_VIEW_TABLE, writer: (table) => new TwinViewProjection(this.pool, this.schema, table, this.profileOf) } };
   }
 
   async handle(events: readonly StoredEvent[]): Promise<void> {
@@ -171,7 +173,7 @@ export class TwinViewProjection {
       where += ` AND status = $${params.length}`;
     }
     const r = await this.pool.query<{ asset_id: string; state: Partial<TwinState>; version: number }>(`SELECT asset_id, state, version FROM ${this.live} WHERE ${where} ORDER BY asset_id LIMIT $2`, params);
-    return r.rows.map((row) => toAssetView(row.asset_id, withDefaults(row.state), row.version));
+    return r.rows.map((row) => toAssetView(row.asset_id, withDefaults(row.state), row.version, this.profileOf?.(row.asset_id)));
   }
 
   /**
@@ -224,6 +226,6 @@ export class TwinViewProjection {
   async get(assetId: string): Promise<AssetView | null> {
     const r = await this.pool.query<{ state: Partial<TwinState>; version: number }>(`SELECT state, version FROM ${this.live} WHERE asset_id = $1`, [assetId]);
     const row = r.rows[0];
-    return row ? toAssetView(assetId, withDefaults(row.state), row.version) : null;
+    return row ? toAssetView(assetId, withDefaults(row.state), row.version, this.profileOf?.(assetId)) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { activeAlarmOf, alarmsOf, predictionSummaryOf, type AlarmOutOfService, type AlarmRecord, type AlarmShelve, type PredictionSummary, type TwinState } from '@twinline/domain-twin';
+import { activeAlarmOf, alarmsOf, predictionSummaryOf, type AlarmOutOfService, type AlarmRecord, type AlarmShelve, type PredictionSummary, type ThresholdProfile, type TwinState } from '@twinline/domain-twin';
 
 /** An alarm record as the API shows it: its ISA-18.2 state, and the shelve of its cause (else null). */
 export interface AlarmView extends AlarmRecord {
@@ -122,7 +122,8 @@ export function alarmListItems(assetId: string, state: TwinState): AlarmListItem
   return items.sort((a, b) => (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0));
 }
 
-export function toAssetView(assetId: string, state: TwinState, version: number): AssetView {
+/** `profile`: the asset's profile, for the health index's failure level (the class default without one). */
+export function toAssetView(assetId: string, state: TwinState, version: number, profile?: ThresholdProfile): AssetView {
   return {
     assetId,
     status: state.status,
@@ -142,7 +143,7 @@ export function toAssetView(assetId: string, state: TwinState, version: number):
     lastMaintenance: state.lastMaintenance,
     maintenanceCount: state.maintenanceCount,
     maintainedSince: state.maintainedSince,
-    prediction: predictionSummaryOf(state),
+    prediction: predictionSummaryOf(state, profile),
     version,
   };
 }

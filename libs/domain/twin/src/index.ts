@@ -77,6 +77,7 @@ export * from './pipeline';
 export * from './prediction/rul';
 export * from './prediction/anomaly';
 export * from './prediction/trend';
+export * from './prediction/health';
 export {
   anomalyChannelOf,
   DEFAULT_PREDICTION_SETTINGS,

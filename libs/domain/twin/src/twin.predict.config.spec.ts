@@ -154,7 +154,7 @@ describe('prediction configuration per asset class (PredictionConfigured)', () =
     const profiles: readonly ThresholdProfile[] = [
       pump,
       skabPump,
-      { ...pump, prediction: { trendWindow: { bucketSeconds: 0, maxPoints: 6 }, anomaly: { trainingReadings: 8, trainingHours: 0, options: { windowSamples: 2, rateSamples: 1, minTrainingSamples: 2, raiseAbove: 3, raiseAfter: 1, clearAfter: 1 } } } },
+      { ...pump, prediction: { trendWindow: { bucketSeconds: 0, maxPoints: 6 }, anomaly: { trainingReadings: 8, trainingHours: 0, options: { windowSamples: 2, rateSamples: 1, minTrainingSamples: 2, raiseAbove: 3, raiseAfter: 1, clearAfter: 1 } }, healthIndex: { failureMultiple: 2, minSpanHours: 0 } } },
       { ...pump, prediction: { trendWindow: { bucketSeconds: 3600 }, metrics: { pressurePsi: { trendWindow: { bucketSeconds: 0, maxPoints: 5 }, horizonHours: 4, minPoints: 3 } } } },
     ];
     const step = fc.record({ profile: fc.integer({ min: 0, max: profiles.length - 1 }), count: fc.integer({ min: 1, max: 4 }), minutes: fc.integer({ min: 5, max: 90 }), drift: fc.double({ min: -1, max: 3, noNaN: true }) });

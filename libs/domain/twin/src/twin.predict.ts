@@ -2,6 +2,7 @@ import type { AppliedReading, TwinEvent } from '@twinline/contracts';
 import { z } from 'zod';
 import { anomalyOptions, canFitAnomaly, detectAnomaly, featuresOf, fitAnomaly, startAnomalyTraining, trainAnomaly, type AnomalyChannel, type AnomalyDetectorOptions, type AnomalyDetectorState, type AnomalyModel, type AnomalyTraining } from './prediction/anomaly';
 import { addToWindow, DEFAULT_TREND_WINDOW, EMPTY_TREND_WINDOW, fitTrend, windowPoints, probabilityWithin, timeToThreshold, type ThresholdCrossing, type Trend, type TrendWindow, type TrendWindowOptions } from './prediction/trend';
+import { DEFAULT_HEALTH_INDEX, currentHealthIndex, failureScoreOf, healthDistance, healthRul, type HealthIndexSettings, type HealthRul } from './prediction/health';
 import { zoneBoundaries } from './alarms/iso10816';
 import type { ThresholdProfile } from './twin.profiles';
 import type { TwinState } from './twin.state';
@@ -10,7 +11,8 @@ import type { TwinState } from './twin.state';
  * Prediction in the live twin (docs/prediction.md). Two halves, like the rest of the twin:
  * - evolvePrediction folds events into the `prediction` slice of TwinState: every applied reading
  *   goes into the trend window of each of its metrics and into the anomaly detector (training, then
- *   detection); FailurePredicted / FailurePredictionWithdrawn / RulEstimated / AnomalyDetected /
+ *   detection), and each score of the trained detector into the health index's window (prediction/health);
+ *   FailurePredicted / FailurePredictionWithdrawn / RulEstimated / AnomalyDetected /
  *   AnomalyCleared record what was announced. A replay has no profile, so the fold's configuration
  *   (trend windows, the anomaly detector's training period and options: PredictionConfig) is in the
  *   stream: PredictionConfigured, which decide emits before the first reading whose profile's
@@ -115,6 +117,8 @@ export interface PredictionSettings {
   readonly trendWindow: TrendWindowOptions;
   /** Per-metric settings over the profile's (trendWindow: fold configuration; the rest: decision). */
   readonly metrics: Readonly<Record<string, MetricPredictionSettings>>;
+  /** The health index from the anomaly detector's score and its RUL (decision only: the fold keeps the distances whatever these say). */
+  readonly healthIndex: HealthIndexSettings;
 }
 
 export const DEFAULT_PREDICTION_SETTINGS: PredictionSettings = Object.freeze({
@@ -132,6 +136,7 @@ export const DEFAULT_PREDICTION_SETTINGS: PredictionSettings = Object.freeze({
   anomalyTraining: TWIN_ANOMALY,
   trendWindow: TWIN_TREND_WINDOW,
   metrics: Object.freeze({}),
+  healthIndex: DEFAULT_HEALTH_INDEX,
 });
 
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive(`${what} must be > 0`);
@@ -169,6 +174,18 @@ const anomalySettingsSchema = z.preprocess(
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: anomaly may set enabled, trainingReadings, trainingHours, options` : 'anomaly must be true, false or an object') },
   ),
 );
+const healthIndexSchema = z.preprocess(
+  (v) => (typeof v === 'boolean' ? { enabled: v } : v),
+  z.strictObject(
+    {
+      enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
+      failureScore: z.number({ error: 'failureScore must be a number' }).gt(1, 'failureScore must be > 1 (the training period scores about 1)').optional(),
+      failureMultiple: z.number({ error: 'failureMultiple must be a number' }).positive('failureMultiple must be > 0').optional(),
+      minSpanHours: z.number({ error: 'minSpanHours must be a number' }).min(0, 'minSpanHours must be >= 0').optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}: healthIndex may set enabled, failureScore, failureMultiple, minSpanHours` : 'healthIndex must be true, false or an object') },
+  ),
+);
 const metricSettingsSchema = z.strictObject(
   {
     horizonHours: positive('horizonHours').optional(),
@@ -195,6 +212,8 @@ export const predictionSettingsSchema = z.strictObject({
   anomaly: anomalySettingsSchema.optional(),
   trendWindow: trendWindowSchema.optional(),
   metrics: z.record(z.string(), metricSettingsSchema, { error: 'metrics must map metric names to settings' }).optional(),
+  /** true/false or { enabled?, failureScore?, failureMultiple?, minSpanHours? }. */
+  healthIndex: healthIndexSchema.optional(),
 });
 
 /** What a profile may say about prediction (ThresholdProfile.prediction): any field, the rest from the defaults. */
@@ -212,10 +231,12 @@ export type PredictionSettingsOverride = {
   readonly anomaly?: boolean | { readonly enabled?: boolean; readonly trainingReadings?: number; readonly trainingHours?: number; readonly options?: Partial<AnomalyDetectorOptions> };
   readonly trendWindow?: Partial<TrendWindowOptions>;
   readonly metrics?: Readonly<Record<string, Omit<MetricPredictionSettings, 'trendWindow'> & { readonly trendWindow?: Partial<TrendWindowOptions> }>>;
+  readonly healthIndex?: boolean | Partial<HealthIndexSettings>;
 };
 
 type AnomalyOverride = Exclude<NonNullable<PredictionSettingsOverride['anomaly']>, boolean>;
 const anomalyOverrideOf = (a: PredictionSettingsOverride['anomaly']): AnomalyOverride | undefined => (a === undefined ? undefined : typeof a === 'boolean' ? { enabled: a } : a);
+const healthOverrideOf = (h: PredictionSettingsOverride['healthIndex']): Partial<HealthIndexSettings> | undefined => (h === undefined ? undefined : typeof h === 'boolean' ? { enabled: h } : h);
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
@@ -239,7 +260,10 @@ export function mergePredictionSettings(base: PredictionSettingsOverride | undef
     }
     metrics = merged;
   }
-  return defined({ ...base, ...override, anomaly, trendWindow, metrics });
+  const ha = healthOverrideOf(base.healthIndex);
+  const hb = healthOverrideOf(override.healthIndex);
+  const healthIndex = ha && hb ? { ...ha, ...hb } : (hb ?? ha);
+  return defined({ ...base, ...override, anomaly, trendWindow, metrics, healthIndex });
 }
 
 /** A profile's prediction settings: its own fields over the defaults (one object per profile object). */
@@ -248,7 +272,8 @@ export function predictionSettingsOf(profile: ThresholdProfile): PredictionSetti
   if (!own) return DEFAULT_PREDICTION_SETTINGS;
   let settings = SETTINGS.get(profile);
   if (settings === undefined) {
-    const { anomaly: anomalyOwn, trendWindow: windowOwn, metrics: metricsOwn, ...rest } = own;
+    const { anomaly: anomalyOwn, trendWindow: windowOwn, metrics: metricsOwn, healthIndex: healthOwn, ...rest } = own;
+    const health = healthOverrideOf(healthOwn);
     const anomaly = anomalyOverrideOf(anomalyOwn) ?? {};
     const trendWindow = windowOwn ? { ...TWIN_TREND_WINDOW, ...windowOwn } : TWIN_TREND_WINDOW;
     const metrics: Record<string, MetricPredictionSettings> = {};
@@ -263,6 +288,7 @@ export function predictionSettingsOf(profile: ThresholdProfile): PredictionSetti
           : { trainingReadings: anomaly.trainingReadings ?? TWIN_ANOMALY.trainingReadings, trainingHours: anomaly.trainingHours ?? TWIN_ANOMALY.trainingHours, options: anomaly.options ?? TWIN_ANOMALY.options },
       trendWindow,
       metrics,
+      healthIndex: health ? { ...DEFAULT_HEALTH_INDEX, ...defined(health) } : DEFAULT_HEALTH_INDEX,
     };
     SETTINGS.set(profile, settings);
   }
@@ -383,8 +409,11 @@ function reconfigure(slice: TwinPrediction, config: PredictionConfig): TwinPredi
     if (trends === slice.trends) trends = { ...slice.trends };
     (trends as Record<string, TrendWindow>)[metric] = windowPoints(slice.trends[metric]!).reduce((w, p) => addToWindow(w, p.t, p.v, now, p.n), EMPTY_TREND_WINDOW);
   }
-  const anomaly = canonical(before.anomaly) === canonical(config.anomaly) ? slice.anomaly : { ...NO_ANOMALY, active: slice.anomaly.active, detected: slice.anomaly.detected };
-  return { ...slice, config, trends, anomaly };
+  const retrain = canonical(before.anomaly) !== canonical(config.anomaly);
+  const anomaly = retrain ? { ...NO_ANOMALY, active: slice.anomaly.active, detected: slice.anomaly.detected } : slice.anomaly;
+  // The distances are the detector's: a retrained detector starts them again; a new window re-buckets them.
+  const health = retrain ? EMPTY_TREND_WINDOW : canonical(before.trendWindow) === canonical(config.trendWindow) ? slice.health : windowPoints(slice.health).reduce((w, p) => addToWindow(w, p.t, p.v, config.trendWindow, p.n), EMPTY_TREND_WINDOW);
+  return { ...slice, config, trends, anomaly, health };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +438,9 @@ export interface RulSnapshot {
   readonly lowerHours: number | null;
   readonly upperHours: number | null;
   readonly metric: string | null;
-  readonly method: 'trend' | 'model';
+  readonly method: 'trend' | 'model' | 'health-index';
+  /** The health index the estimate came with (method 'health-index'). */
+  readonly healthIndex?: number;
   readonly at: string;
 }
 
@@ -439,6 +470,12 @@ export interface TwinPrediction {
   readonly predictionsRaised: number;
   readonly rul: RulSnapshot | null;
   readonly anomaly: TwinAnomaly;
+  /**
+   * The health index's series: the distance √score of every reading the trained detector scored
+   * (prediction/health), in buckets of the fold's trendWindow. Emptied when the detector retrains
+   * and by a repair that resets the health index.
+   */
+  readonly health: TrendWindow;
 }
 
 const NO_ANOMALY: TwinAnomaly = Object.freeze({ training: null, trainingReadings: 0, trainingSince: null, model: null, detector: null, score: null, active: null, detected: 0 });
@@ -451,6 +488,7 @@ export const INITIAL_PREDICTION: TwinPrediction = Object.freeze({
   predictionsRaised: 0,
   rul: null,
   anomaly: NO_ANOMALY,
+  health: EMPTY_TREND_WINDOW,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -486,7 +524,7 @@ function learnAnomaly(a: TwinAnomaly, t: number, metrics: Readonly<Record<string
 
 function foldReadings(slice: TwinPrediction, readings: readonly AppliedReading[], maintainedSince: string | null): TwinPrediction {
   let trends: Record<string, TrendWindow> | null = null;
-  let { latestMs, anomaly } = slice;
+  let { latestMs, anomaly, health } = slice;
   const resetMs = maintainedSince === null ? null : parseMs(maintainedSince);
   const config = predictionConfigOfState(slice);
   const own = config.trendWindows;
@@ -501,9 +539,10 @@ function foldReadings(slice: TwinPrediction, readings: readonly AppliedReading[]
     if (latestMs !== null && t < latestMs) continue;
     latestMs = t;
     anomaly = learnAnomaly(anomaly, t, reading.metrics, windows, config.anomaly);
+    if (anomaly.score !== null && anomaly.model !== null) health = addToWindow(health, t, healthDistance(anomaly.score), config.trendWindow);
   }
   if (trends === null) return slice;
-  return { config: slice.config ?? null, trends, latestMs, failures: slice.failures, predictionsRaised: slice.predictionsRaised, rul: slice.rul, anomaly };
+  return { config: slice.config ?? null, trends, latestMs, failures: slice.failures, predictionsRaised: slice.predictionsRaised, rul: slice.rul, anomaly, health };
 }
 
 /**
@@ -531,6 +570,7 @@ export function evolvePrediction(slice: TwinPrediction, event: TwinEvent, mainta
         trends: health ? {} : slice.trends,
         rul: health ? null : slice.rul,
         anomaly: baseline ? { ...NO_ANOMALY, active: slice.anomaly.active, detected: slice.anomaly.detected } : slice.anomaly,
+        health: health || baseline ? EMPTY_TREND_WINDOW : slice.health,
       };
     }
     case 'FailurePredicted': {
@@ -547,7 +587,10 @@ export function evolvePrediction(slice: TwinPrediction, event: TwinEvent, mainta
     }
     case 'RulEstimated': {
       const d = event.data;
-      return { ...slice, rul: { cause: d.cause, rulHours: d.rulHours, lowerHours: d.lowerHours ?? null, upperHours: d.upperHours ?? null, metric: d.metric ?? null, method: d.method, at: d.at } };
+      return {
+        ...slice,
+        rul: { cause: d.cause, rulHours: d.rulHours, lowerHours: d.lowerHours ?? null, upperHours: d.upperHours ?? null, metric: d.metric ?? null, method: d.method, ...(d.healthIndex !== undefined ? { healthIndex: d.healthIndex } : {}), at: d.at },
+      };
     }
     case 'AnomalyDetected':
       return { ...slice, anomaly: { ...slice.anomaly, active: { since: event.data.at, readingId: event.data.readingId, score: event.data.score }, detected: slice.anomaly.detected + 1 } };
@@ -640,8 +683,9 @@ function bucketOf(hours: number, edges: readonly number[]): number {
 }
 
 /** Whether a new RUL differs materially from the one announced (see PredictionSettings). */
-export function rulChangedMaterially(previous: RulSnapshot | null, next: { cause: string; rulHours: number; at: number }, settings: PredictionSettings): boolean {
+export function rulChangedMaterially(previous: RulSnapshot | null, next: { cause: string; rulHours: number; at: number; method?: RulSnapshot['method'] }, settings: PredictionSettings): boolean {
   if (previous === null || previous.cause !== next.cause) return true;
+  if (next.method !== undefined && next.method !== previous.method) return true;
   if (bucketOf(next.rulHours, settings.rulBucketsHours) !== bucketOf(previous.rulHours, settings.rulBucketsHours)) return true;
   const endBefore = parseMs(previous.at) + previous.rulHours * HOUR_MS;
   const endNow = next.at + next.rulHours * HOUR_MS;
@@ -664,6 +708,20 @@ function contributors(model: AnomalyModel, detector: AnomalyDetectorState): stri
     if (sum >= 0.8 * total) break;
   }
   return names;
+}
+
+/** The failure score of the health index for a slice's trained detector (null: not trained). */
+function failureScoreOfSlice(slice: TwinPrediction, settings: PredictionSettings): number | null {
+  const model = slice.anomaly.model;
+  return model === null ? null : failureScoreOf(settings.healthIndex, model.options.raiseAbove);
+}
+
+/** The health index's RUL after a reading, or null (disabled, untrained, or the distance not approaching the failure score). */
+function healthIndexRul(slice: TwinPrediction, settings: PredictionSettings, now: number): HealthRul | null {
+  if (!settings.healthIndex.enabled) return null;
+  const failureScore = failureScoreOfSlice(slice, settings);
+  if (failureScore === null) return null;
+  return healthRul(slice.health, failureScore, now, { minPoints: settings.minPoints, minSpanHours: settings.healthIndex.minSpanHours, confidence: settings.confidence, maxExtrapolation: settings.maxExtrapolation });
 }
 
 function anomalyEvents(state: TwinState, assetId: string, at: string, readingId: string, settings: PredictionSettings): TwinEvent[] {
@@ -691,8 +749,10 @@ function anomalyEvents(state: TwinState, assetId: string, at: string, readingId:
  * - one in force, no metric of the cause beyond its limit, and none predicted to cross within
  *   `withdrawFactor` horizons → FailurePredictionWithdrawn; while a metric is beyond its limit the
  *   prediction stands (the alarm has taken over).
- * RulEstimated: the nearest crossing of any limit (hours, with the slope interval's bounds), when it
- * changed materially. AnomalyDetected / AnomalyCleared: when the detector's decision differs from the
+ * RulEstimated: the nearer of the trend's RUL (the nearest crossing of any limit, hours, with the slope
+ * interval's bounds; method 'trend') and the health index's (prediction/health: the trend of the
+ * anomaly detector's distance to the failure score; method 'health-index', the profile's cause), when
+ * it changed materially (a new method counts). AnomalyDetected / AnomalyCleared: when the detector's decision differs from the
  * episode announced. At most one event of each type per reading (the first cause in profile order).
  */
 export function predictAfterReading(state: TwinState, reading: Pick<AppliedReading, 'readingId' | 'ts' | 'metrics'>, profile: ThresholdProfile): TwinEvent[] {
@@ -707,10 +767,10 @@ export function predictAfterReading(state: TwinState, reading: Pick<AppliedReadi
   const events: TwinEvent[] = [];
 
   const limits = predictedLimitsOf(profile);
+  let nearest: Watched | null = null;
   if (limits.some((l) => Object.hasOwn(reading.metrics, l.metric))) {
     const options = { confidence: settings.confidence, maxExtrapolation: settings.maxExtrapolation };
     const causes = new Map<string, { beyond: boolean; candidate: Watched | null; approaching: boolean; horizonHours: number }>();
-    let nearest: Watched | null = null;
     for (const limit of limits) {
       const c = causes.get(limit.cause) ?? { beyond: false, candidate: null, approaching: false, horizonHours: 0 };
       causes.set(limit.cause, c);
@@ -766,25 +826,45 @@ export function predictAfterReading(state: TwinState, reading: Pick<AppliedReadi
         events.push({ type: 'FailurePredictionWithdrawn', data: { assetId, predictionId: current.predictionId, cause, at, readingId, reason: `no ${cause} limit is approached within ${settings.withdrawFactor * (c.horizonHours || settings.horizonHours)} h any more` } });
       }
     }
+  }
 
-    if (nearest !== null) {
-      const rulHours = round(nearest.crossing.hours, 2);
-      if (rulChangedMaterially(slice.rul, { cause: nearest.limit.cause, rulHours, at: now }, settings)) {
-        events.push({
-          type: 'RulEstimated',
-          data: {
-            assetId,
-            cause: nearest.limit.cause,
-            rulHours,
-            at,
-            readingId,
-            method: 'trend',
-            metric: nearest.limit.metric,
-            lowerHours: round((nearest.crossing.earliestAt - now) / HOUR_MS, 2),
-            upperHours: round((nearest.crossing.latestAt - now) / HOUR_MS, 2),
-          },
-        });
-      }
+  // One RUL per reading: the nearer of the trend's (nearest limit crossing) and the health index's.
+  const health = healthIndexRul(slice, settings, now);
+  if (health !== null && (nearest === null || health.crossing.predictedAt < nearest.crossing.predictedAt)) {
+    const rulHours = round(health.crossing.hours, 2);
+    if (rulChangedMaterially(slice.rul, { cause: profile.cause, rulHours, at: now, method: 'health-index' }, settings)) {
+      events.push({
+        type: 'RulEstimated',
+        data: {
+          assetId,
+          cause: profile.cause,
+          rulHours,
+          at,
+          readingId,
+          method: 'health-index',
+          lowerHours: round((health.crossing.earliestAt - now) / HOUR_MS, 2),
+          upperHours: round((health.crossing.latestAt - now) / HOUR_MS, 2),
+          healthIndex: round(health.healthIndex, 3),
+        },
+      });
+    }
+  } else if (nearest !== null) {
+    const rulHours = round(nearest.crossing.hours, 2);
+    if (rulChangedMaterially(slice.rul, { cause: nearest.limit.cause, rulHours, at: now, method: 'trend' }, settings)) {
+      events.push({
+        type: 'RulEstimated',
+        data: {
+          assetId,
+          cause: nearest.limit.cause,
+          rulHours,
+          at,
+          readingId,
+          method: 'trend',
+          metric: nearest.limit.metric,
+          lowerHours: round((nearest.crossing.earliestAt - now) / HOUR_MS, 2),
+          upperHours: round((nearest.crossing.latestAt - now) / HOUR_MS, 2),
+        },
+      });
     }
   }
 
@@ -805,10 +885,24 @@ export interface PredictionSummary {
     readonly trainingReadings: number;
     readonly trained: boolean;
   };
+  /** The current health index (prediction/health: the newest bucket of the detector's distances), null while untrained, disabled or before the first score. */
+  readonly healthIndex: number | null;
 }
 
-/** The light summary of a twin's prediction (for the twin's HTTP answer and the console). */
-export function predictionSummaryOf(state: Pick<TwinState, 'prediction'>): PredictionSummary {
+/**
+ * The light summary of a twin's prediction (for the twin's HTTP answer and the console). The health
+ * index is judged by the profile's `prediction.healthIndex`; without a profile, by the defaults
+ * (failure at 4 × the detector's raiseAbove).
+ */
+export function predictionSummaryOf(state: Pick<TwinState, 'prediction'>, profile?: ThresholdProfile): PredictionSummary {
   const { failures, rul, anomaly } = state.prediction;
-  return { failures, rul, anomaly: { active: anomaly.active, score: anomaly.score, trainingReadings: anomaly.trainingReadings, trained: anomaly.model !== null } };
+  const settings = profile ? predictionSettingsOf(profile) : DEFAULT_PREDICTION_SETTINGS;
+  const failureScore = settings.healthIndex.enabled ? failureScoreOfSlice(state.prediction, settings) : null;
+  const healthIndex = failureScore === null ? null : currentHealthIndex(state.prediction.health, failureScore);
+  return {
+    failures,
+    rul,
+    anomaly: { active: anomaly.active, score: anomaly.score, trainingReadings: anomaly.trainingReadings, trained: anomaly.model !== null },
+    healthIndex: healthIndex === null ? null : round(healthIndex, 3),
+  };
 }

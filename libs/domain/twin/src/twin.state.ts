@@ -162,8 +162,9 @@ export interface TwinState {
  * 3: the ISA-18.2 alarm lifecycle: `activeAlarm` replaced by one record per cause (`alarms`), with
  * `shelves`, `outOfService`, `alarmConditions` (deadband, delays) and `lastAppliedReadingId`;
  * and the `prediction` slice (trend windows, failure predictions, RUL, anomaly detector: twin.predict.ts).
+ * 4: `prediction.health`, the health index's window of the anomaly detector's distances (prediction/health).
  */
-export const TWIN_STATE_VERSION = 3;
+export const TWIN_STATE_VERSION = 4;
 
 /** How many recent reading ids a twin keeps per kind (see RecentIds). */
 export const RECENT_IDS_KEPT = 32;
