@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { assetIdSchema, ContractViolation, isoTimeSchema, parseContract } from '@twinline/contracts';
-import { alarmPolicyOf } from '@twinline/domain-twin';
+import { shelveWindow } from '@twinline/domain-twin';
 import { EVENT_STORE, type EventStore } from '@twinline/event-store';
 import { context, traceparentOf } from '@twinline/observability';
 import { Actor, RequireRoles } from '@twinline/service-kit';
@@ -100,17 +100,18 @@ export class AlarmsController {
     const alarm = parseContract(alarmIdSchema, alarmId, 'alarmId');
     const b = parseContract(shelveSchema, body ?? {}, 'shelve');
     const now = new Date();
-    const field = b.until !== undefined ? 'until' : 'durationMinutes';
-    const untilMs = b.until !== undefined ? Date.parse(b.until) : now.getTime() + b.durationMinutes! * 60_000;
-    const profile = this.profiles.of(id);
-    const maxSeconds = alarmPolicyOf(profile).maxShelveSeconds;
-    if (untilMs <= now.getTime()) throw new ContractViolation('shelve', [{ field, message: 'must be in the future' }]);
-    if (untilMs - now.getTime() > maxSeconds * 1000) {
-      const max = maxSeconds % 60 === 0 ? `${maxSeconds / 60} minutes` : `${maxSeconds} s`;
-      throw new ContractViolation('shelve', [{ field, message: `may be at most ${max} ahead (maxShelveSeconds ${maxSeconds} of profile ${profile.name}): shelve for less, or take the cause out of service` }]);
-    }
     const at = now.toISOString();
-    const done = await shelveAlarm({ assetId: id, alarmId: alarm, by: actor, at, until: new Date(untilMs).toISOString(), reason: b.reason, profile }, this.deps, this.meta(actor));
+    const field = b.until !== undefined ? 'until' : 'durationMinutes';
+    const until = new Date(b.until !== undefined ? Date.parse(b.until) : now.getTime() + b.durationMinutes! * 60_000).toISOString();
+    const profile = this.profiles.of(id);
+    // The domain's shelving rule, checked here first to name the field the operator sent.
+    const window = shelveWindow(at, until, profile);
+    if (window.problem === 'NOT_AFTER') throw new ContractViolation('shelve', [{ field, message: 'must be in the future' }]);
+    if (window.problem === 'TOO_LONG') {
+      const max = window.maxSeconds % 60 === 0 ? `${window.maxSeconds / 60} minutes` : `${window.maxSeconds} s`;
+      throw new ContractViolation('shelve', [{ field, message: `may be at most ${max} ahead (maxShelveSeconds ${window.maxSeconds} of profile ${profile.name}): shelve for less, or take the cause out of service` }]);
+    }
+    const done = await shelveAlarm({ assetId: id, alarmId: alarm, by: actor, at, until, reason: b.reason, profile }, this.deps, this.meta(actor));
     const shelved = done.events.find((e) => e.type === 'AlarmShelved');
     return { assetId: id, alarmId: alarm, shelved: shelved?.data ?? null, alarm: alarmById(done.state, alarm), version: done.version };
   }

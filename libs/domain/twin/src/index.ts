@@ -17,6 +17,7 @@ export {
   decideReturnToService,
   decideShelve,
   decideUnshelve,
+  shelveWindow,
 } from './twin.alarming';
 export type { CheckAlarms, RemoveAlarmFromService, ReturnAlarmToService, ShelveAlarm, UnshelveAlarm } from './twin.commands';
 export { initialTwinState, RECENT_IDS_KEPT, TWIN_STATE_VERSION, type ActiveAlarm, type LastMaintenance, type MetricValue, type RecentIds, type SecurityViolation, type SensorFault, type TwinState } from './twin.state';

@@ -149,6 +149,18 @@ function recordById(state: TwinState, alarmId: string): AlarmRecord | undefined 
 }
 
 /**
+ * The shelving rule (ISA-18.2: a shelve ends, at most the profile's alarmPolicy.maxShelveSeconds
+ * after it starts): how long a shelve from `at` to `until` is, the profile's maximum, and what is
+ * wrong with it, if anything. decideShelve refuses by it; an adapter may check a request by it first
+ * to name its own field (e.g. a duration in minutes).
+ */
+export function shelveWindow(at: string, until: string, profile: ThresholdProfile): { readonly seconds: number; readonly maxSeconds: number; readonly problem: 'NOT_AFTER' | 'TOO_LONG' | null } {
+  const seconds = secondsBetween(at, until);
+  const maxSeconds = alarmPolicyOf(profile).maxShelveSeconds;
+  return { seconds, maxSeconds, problem: seconds <= 0 ? 'NOT_AFTER' : seconds > maxSeconds ? 'TOO_LONG' : null };
+}
+
+/**
  * Shelves the alarm `alarmId` until `until` (ISA-18.2 shelving): AlarmShelved. The shelve sticks to
  * the alarm's cause until it expires (CheckAlarms) or is lifted (UnshelveAlarm): a new episode of
  * the cause meanwhile is raised with `shelved: true` and is never re-announced. Refused:
@@ -162,12 +174,11 @@ export function decideShelve(command: ShelveAlarm, state: TwinState): TwinEvent[
   assertNamed([['alarmId', alarmId, 'must name the alarm to shelve'], ['by', by, 'must name who shelves the alarm'], ['reason', reason, 'must say why the alarm is shelved']], 'the shelve');
   assertTime(at, 'at');
   assertTime(until, 'until');
-  const seconds = secondsBetween(at, until);
-  if (seconds <= 0) throw new TwinError('TWIN.INVALID_INPUT', `until ${until} must be after at ${at}: a shelve ends in the future`, [{ field: 'until', message: 'must be after at' }]);
-  const max = alarmPolicyOf(profile).maxShelveSeconds;
-  if (seconds > max) {
-    throw new TwinError('TWIN.SHELVE_TOO_LONG', `a shelve of ${seconds} s is longer than the ${max} s profile ${profile.name} allows (alarmPolicy.maxShelveSeconds)`, [
-      { field: 'until', message: `must be at most ${max} s after at` },
+  const window = shelveWindow(at, until, profile);
+  if (window.problem === 'NOT_AFTER') throw new TwinError('TWIN.INVALID_INPUT', `until ${until} must be after at ${at}: a shelve ends in the future`, [{ field: 'until', message: 'must be after at' }]);
+  if (window.problem === 'TOO_LONG') {
+    throw new TwinError('TWIN.SHELVE_TOO_LONG', `a shelve of ${window.seconds} s is longer than the ${window.maxSeconds} s profile ${profile.name} allows (alarmPolicy.maxShelveSeconds)`, [
+      { field: 'until', message: `must be at most ${window.maxSeconds} s after at` },
     ]);
   }
   const record = recordById(state, alarmId);

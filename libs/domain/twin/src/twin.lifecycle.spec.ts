@@ -7,6 +7,7 @@ import { decide } from './twin.decide';
 import { twinDecider } from './twin.decider';
 import { TwinError, twinErrorStatus } from './twin.errors';
 import { evolve } from './twin.evolve';
+import { shelveWindow } from './twin.alarming';
 import { DEFAULT_PROFILES, parseProfiles, type AlarmPolicy, type ThresholdProfile } from './twin.profiles';
 import { activeAlarmOf, initialTwinState, type TwinState } from './twin.state';
 
@@ -666,5 +667,20 @@ describe('alarm lifecycle: replay = live (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the shelving window (shelveWindow: the rule decideShelve and the HTTP adapter share)', () => {
+  const profile = parseProfiles({ pump: { alarmPolicy: { maxShelveSeconds: 600 } } })['pump']!;
+  const at = '2024-01-01T00:00:00Z';
+  it('given a shelve of exactly the maximum, then nothing is wrong with it', () => {
+    expect(shelveWindow(at, '2024-01-01T00:10:00Z', profile)).toEqual({ seconds: 600, maxSeconds: 600, problem: null });
+  });
+  it('given a shelve a second longer than the maximum, then it is TOO_LONG', () => {
+    expect(shelveWindow(at, '2024-01-01T00:10:01Z', profile)).toEqual({ seconds: 601, maxSeconds: 600, problem: 'TOO_LONG' });
+  });
+  it('given a shelve that ends when it starts (or before), then it is NOT_AFTER', () => {
+    expect(shelveWindow(at, at, profile).problem).toBe('NOT_AFTER');
+    expect(shelveWindow(at, '2023-12-31T23:59:59Z', profile).problem).toBe('NOT_AFTER');
   });
 });

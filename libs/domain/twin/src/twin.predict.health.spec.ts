@@ -5,6 +5,7 @@ import { evolve } from './twin.evolve';
 import { predictionSettingsOf, predictionSummaryOf } from './twin.predict';
 import { DEFAULT_PROFILES, parseProfiles, type ThresholdProfile } from './twin.profiles';
 import { initialTwinState, type TwinState } from './twin.state';
+import { rulRandom } from './prediction/rul';
 
 /*
  * The live twin's health index (prediction/health): the anomaly detector's score of every reading
@@ -21,16 +22,9 @@ const iso = (h: number) => new Date(T0 + Math.round(h * 3_600_000)).toISOString(
 const STEP_H = 0.05;
 const DRIFT_START = 30;
 
-/** Standard normal numbers from a seeded generator (mulberry32, Box–Muller). */
+/** Standard normal numbers from a seeded generator (the domain's mulberry32, Box–Muller). */
 function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = rulRandom(seed).next;
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
