@@ -4,6 +4,8 @@ import { anomalyOptions, canFitAnomaly, detectAnomaly, featuresOf, fitAnomaly, s
 import { addToWindow, DEFAULT_TREND_WINDOW, EMPTY_TREND_WINDOW, fitTrend, windowPoints, probabilityWithin, timeToThreshold, type ThresholdCrossing, type Trend, type TrendWindow, type TrendWindowOptions } from './prediction/trend';
 import { DEFAULT_HEALTH_INDEX, currentHealthIndex, failureScoreOf, healthDistance, healthRul, type HealthIndexSettings, type HealthRul } from './prediction/health';
 import { zoneBoundaries } from './alarms/iso10816';
+import { VIBRATION_HIGH } from './alarms/causes';
+import { timeMs } from './twin.time';
 import type { ThresholdProfile } from './twin.profiles';
 import type { TwinState } from './twin.state';
 
@@ -25,26 +27,6 @@ import type { TwinState } from './twin.state';
 
 const HOUR_MS = 3_600_000;
 
-/**
- * Milliseconds of an ISO time, remembered (the same few times are parsed on every reading's fold and
- * decision). twin.state's timeMs does the same; it is not imported because twin.state imports this file.
- */
-function parseMs(iso: string): number {
-  let ms = PARSED.get(iso);
-  if (ms === undefined) {
-    if (PARSED.size >= 10_000) PARSED.clear();
-    ms = Date.parse(iso);
-    PARSED.set(iso, ms);
-  }
-  return ms;
-}
-const PARSED = new Map<string, number>();
-
-/**
- * The vibration alarm's cause, alarms/lifecycle.ts VIBRATION_HIGH (the spec checks they agree). Not
- * imported: lifecycle imports twin.state, which imports this file for the initial slice.
- */
-const VIBRATION_HIGH = 'VIBRATION_HIGH';
 
 // ---------------------------------------------------------------------------------------------
 // Settings (per profile) and fold constants
@@ -525,11 +507,11 @@ function learnAnomaly(a: TwinAnomaly, t: number, metrics: Readonly<Record<string
 function foldReadings(slice: TwinPrediction, readings: readonly AppliedReading[], maintainedSince: string | null): TwinPrediction {
   let trends: Record<string, TrendWindow> | null = null;
   let { latestMs, anomaly, health } = slice;
-  const resetMs = maintainedSince === null ? null : parseMs(maintainedSince);
+  const resetMs = maintainedSince === null ? null : timeMs(maintainedSince);
   const config = predictionConfigOfState(slice);
   const own = config.trendWindows;
   for (const reading of readings) {
-    const t = parseMs(reading.ts);
+    const t = timeMs(reading.ts);
     if (resetMs !== null && t <= resetMs) continue;
     const windows: Record<string, TrendWindow> = (trends ??= { ...slice.trends });
     for (const metric in reading.metrics) {
@@ -687,7 +669,7 @@ export function rulChangedMaterially(previous: RulSnapshot | null, next: { cause
   if (previous === null || previous.cause !== next.cause) return true;
   if (next.method !== undefined && next.method !== previous.method) return true;
   if (bucketOf(next.rulHours, settings.rulBucketsHours) !== bucketOf(previous.rulHours, settings.rulBucketsHours)) return true;
-  const endBefore = parseMs(previous.at) + previous.rulHours * HOUR_MS;
+  const endBefore = timeMs(previous.at) + previous.rulHours * HOUR_MS;
   const endNow = next.at + next.rulHours * HOUR_MS;
   return Math.abs(endNow - endBefore) / HOUR_MS > Math.max(settings.rulChangeFraction * next.rulHours, settings.rulMinChangeHours);
 }
@@ -760,8 +742,8 @@ export function predictAfterReading(state: TwinState, reading: Pick<AppliedReadi
   const slice = state.prediction;
   const assetId = state.assetId;
   if (!settings.enabled || assetId === null) return [];
-  const now = parseMs(reading.ts);
-  if (slice.latestMs !== now || (state.maintainedSince !== null && now <= parseMs(state.maintainedSince))) return [];
+  const now = timeMs(reading.ts);
+  if (slice.latestMs !== now || (state.maintainedSince !== null && now <= timeMs(state.maintainedSince))) return [];
   const at = reading.ts;
   const { readingId } = reading;
   const events: TwinEvent[] = [];
@@ -798,7 +780,7 @@ export function predictAfterReading(state: TwinState, reading: Pick<AppliedReadi
       const current = Object.hasOwn(slice.failures, cause) ? slice.failures[cause] : undefined;
       if (c.beyond) continue;
       const w = c.candidate;
-      if (!raised && w && (current === undefined || w.crossing.predictedAt < parseMs(current.predictedFailureAt) - settings.reraiseFraction * (parseMs(current.predictedFailureAt) - now))) {
+      if (!raised && w && (current === undefined || w.crossing.predictedAt < timeMs(current.predictedFailureAt) - settings.reraiseFraction * (timeMs(current.predictedFailureAt) - now))) {
         raised = true;
         events.push({
           type: 'FailurePredicted',

@@ -1,5 +1,6 @@
 import type { AlarmConditionState, AlarmSeverity, Condition, TwinMaintenanceCompletedData, TwinStatus } from '@twinline/contracts';
 import { INITIAL_PREDICTION, type TwinPrediction } from './twin.predict';
+import { timeMs } from './twin.time';
 
 /** The latest known value of one metric, with the source time and reading it came from. */
 export interface MetricValue {
@@ -201,23 +202,8 @@ export const initialTwinState: TwinState = Object.freeze({
   prediction: INITIAL_PREDICTION,
 });
 
-/**
- * Milliseconds since the epoch of an ISO 8601 time. Times are compared as numbers: strings with
- * different offsets or fractions ("…T01:00:00+01:00", "…T00:00:00.5Z") do not sort as text.
- */
-export function timeMs(iso: string): number {
-  // Parsing dominates the twin's hot path (the same few times are compared per reading and
-  // metric): remember recent results. A pure cache: the same text always gives the same number.
-  let ms = PARSED.get(iso);
-  if (ms === undefined) {
-    if (PARSED.size >= PARSED_MAX) PARSED.clear();
-    ms = Date.parse(iso);
-    PARSED.set(iso, ms);
-  }
-  return ms;
-}
-const PARSED = new Map<string, number>();
-const PARSED_MAX = 50_000;
+// timeMs lives in twin.time.ts (a leaf: twin.predict needs it, and this file imports twin.predict).
+export { timeMs } from './twin.time';
 
 /** Whether a reading id of time `at` was recorded (see RecentIds). */
 export function wasSeen(recent: RecentIds, id: string, at: string): boolean {

@@ -2,6 +2,7 @@ import type { AlarmConditionState, AlarmSeverity, Condition, TwinStatus } from '
 import type { AlarmPolicy, ThresholdProfile } from '../twin.profiles';
 import { timeMs } from '../twin.state';
 import { zoneBoundaries } from './iso10816';
+import { NO_DATA, VIBRATION_HIGH } from './causes';
 
 /**
  * The pure rules of the ISA-18.2 / OPC UA Part 9 alarm lifecycle, per asset and cause:
@@ -13,14 +14,7 @@ import { zoneBoundaries } from './iso10816';
  *   tracked condition of its cause, unless the cause is out of service.
  */
 
-/** Limit alarms: temperature, pressure, any metric limit of the profile (the profile's `cause`). */
-export const THRESHOLD_EXCEEDED = 'THRESHOLD_EXCEEDED';
-/** ISO 10816-3 vibration zones C (MEDIUM, WARNING) and D (HIGH, ALARM). */
-export const VIBRATION_HIGH = 'VIBRATION_HIGH';
-/** No applied reading for staleAfterSeconds: MEDIUM, OFFLINE. */
-export const NO_DATA = 'NO_DATA';
-/** The pseudo-metric of a NO_DATA condition: seconds since the last applied reading was received. */
-export const DATA_AGE_METRIC = 'dataAgeSeconds';
+export { DATA_AGE_METRIC, NO_DATA, THRESHOLD_EXCEEDED, VIBRATION_HIGH } from './causes';
 
 /** A raw condition of a cause: how severe, and the conditions behind it (never empty). */
 export interface RawCondition {
