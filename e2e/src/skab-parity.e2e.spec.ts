@@ -145,7 +145,8 @@ describe('npx twinline eval skab --platform (parity with the running platform)',
       expect(report.spacingSeconds).toBe(1);
       expectSyntheticFault(report);
       // The detector counts readings, not time: the same anomaly episodes as the pump's re-timed run.
-      if (pumpAnomalies) expect(anomalies(report.platform.episodes).map(span)).toEqual(pumpAnomalies.map(span));
+      expect(pumpAnomalies).not.toBeNull(); // the pump's run above ran and found episodes
+      expect(anomalies(report.platform.episodes).map(span)).toEqual(pumpAnomalies!.map(span));
     });
   } else {
     it.each(files.map((file, i) => [file, i] as const))('the platform makes the same decisions as the harness on %s', async (file, i) => {

@@ -51,7 +51,7 @@ export {
   type PipelineDesignProfile,
 } from './twin.profiles';
 export { alarmIdFor, decide } from './twin.decide';
-export { labelFor, SENSOR_FAULT_LABEL, statusFor } from './twin.status';
+export { labelFor, SENSOR_FAULT_LABEL } from './twin.status';
 export { securityRulesOf, sensorRulesOf } from './twin.violations';
 export { evolve, mergeReadingMetrics } from './twin.evolve';
 export { occurredAtOf, twinAt, type TimedTwinEvent } from './twin.at';

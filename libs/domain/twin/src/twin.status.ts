@@ -12,16 +12,6 @@ export function alarmIdFor(readingId: string): string {
 /** The label of a twin that is blind: its readings keep failing the data rules. */
 export const SENSOR_FAULT_LABEL = 'SENSOR FAULT: readings rejected by integrity checks';
 
-/**
- * The status from limit conditions alone (before the alarm lifecycle): ALARM when any, else
- * SENSOR_FAULT while a fault is open, else OPERATIONAL. The twin itself decides by
- * statusFromConditions (alarms/lifecycle.ts), precedence ALARM > SENSOR_FAULT > OFFLINE > WARNING > OPERATIONAL.
- */
-export function statusFor(conditions: readonly Condition[], state: Pick<TwinState, 'sensorFault'>): TwinStatus {
-  if (conditions.length) return 'ALARM';
-  return state.sensorFault ? 'SENSOR_FAULT' : 'OPERATIONAL';
-}
-
 export function labelFor(status: TwinStatus, profile: ThresholdProfile): string {
   switch (status) {
     case 'ALARM':

@@ -61,8 +61,10 @@ function read(file: string, what: string): string {
 }
 
 /**
- * `twinline eval cmapss`: the RUL model on NASA C-MAPSS FD001, driven by the same pure domain code
- * (`fitRulModel`, `estimateRul`, `failurePredicted`) the twin runs. With --test/--rul: fit on all
+ * `twinline eval cmapss`: the RUL model on NASA C-MAPSS FD001, driven by the twin domain's pure RUL
+ * code (`fitRulModel`, `estimateRul`, `failurePredicted` in libs/domain/twin/src/prediction/rul). The
+ * live twin does not run a learnt model yet (its RUL comes from the trend and the health index:
+ * docs/prediction.md), so these figures measure the model, not twin-state. With --test/--rul: fit on all
  * training units, score the last cycle of each test unit. Without: k-fold cross-validation by unit.
  */
 export async function evalCmapss(args: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {

@@ -1,4 +1,4 @@
-import { estimateRul, failurePredicted, fitRulModel, type RulFitOptions, type RulModel, type RulTrajectory } from '@twinline/domain-twin';
+import { estimateRul, failurePredicted, fitRulModel, rulRandom, shuffled, type RulFitOptions, type RulModel, type RulTrajectory } from '@twinline/domain-twin';
 import { phm08Score, quantile, rmse } from './cmapss.metrics';
 import { seededRandom } from './seeded-random';
 
@@ -76,12 +76,8 @@ export function scorePredictions(p: readonly UnitPrediction[]): RulScores {
 /** Assigns units to k folds: a seeded shuffle, then round robin. */
 export function foldsByUnit(unitIds: readonly string[], folds: number, seed: number): string[][] {
   if (folds < 2 || folds > unitIds.length) throw new Error(`--folds must be between 2 and the number of units (${unitIds.length}), got ${folds}`);
-  const random = seededRandom(seed);
-  const order = [...unitIds];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = random.int(0, i);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  // The domain's seeded Fisher–Yates (the RUL model's own folds use it too).
+  const order = shuffled(unitIds, rulRandom(seed));
   const out: string[][] = Array.from({ length: folds }, () => []);
   order.forEach((u, i) => out[i % folds]!.push(u));
   return out;

@@ -12,4 +12,4 @@ export {
   type RulTrajectory,
 } from './rul.model';
 export { type BoostedTrees, type BoostingOptions, type RegressionTree } from './rul.trees';
-export { rulRandom, type RulRandom } from './rul.random';
+export { rulRandom, shuffled, type RulRandom } from './rul.random';
