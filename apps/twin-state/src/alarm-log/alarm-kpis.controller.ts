@@ -1,13 +1,11 @@
 import { Controller, Get, Inject, Optional, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { ContractViolation, isoTimeSchema, parseContract } from '@twinline/contracts';
-import { alarmKpis } from '@twinline/domain-twin';
+import { alarmKpis, kpiWindowOf } from '@twinline/domain-twin';
 import { ASSET_DIRECTORY, RequireRoles, type AssetDirectory } from '@twinline/service-kit';
 import { AlarmLogProjection, withSites } from './alarm-log.projection';
 
 /** The longest window GET /v1/alarm-kpis takes. */
-export const MAX_KPI_WINDOW_DAYS = 31;
-const DAY_MS = 86_400_000;
 
 const kpiQuery = z
   .object({
@@ -16,15 +14,6 @@ const kpiQuery = z
     to: isoTimeSchema.optional(),
   })
   .strict();
-
-/** The window of a KPI query: `to` defaults to now, `from` to 24 h before `to`. */
-export function kpiWindow(q: { from?: string | undefined; to?: string | undefined }, now: Date): { from: string; to: string } {
-  const to = q.to !== undefined ? Date.parse(q.to) : now.getTime();
-  const from = q.from !== undefined ? Date.parse(q.from) : to - DAY_MS;
-  if (from >= to) throw new ContractViolation('query', [{ field: 'from', message: `must be before to (${new Date(to).toISOString()})` }]);
-  if (to - from > MAX_KPI_WINDOW_DAYS * DAY_MS) throw new ContractViolation('query', [{ field: 'from', message: `may be at most ${MAX_KPI_WINDOW_DAYS} days before to: ask for a shorter window` }]);
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-}
 
 /**
  * ISA-18.2 alarm KPIs per site over the alarm log (reliability managers, auditors): alarms per 10
@@ -46,7 +35,9 @@ export class AlarmKpisController {
   @RequireRoles('operator', 'planner', 'auditor')
   async kpis(@Query() query: unknown) {
     const q = parseContract(kpiQuery, query ?? {}, 'query');
-    const window = kpiWindow(q, new Date());
+    const asked = kpiWindowOf(q, Date.now());
+    if ('errors' in asked) throw new ContractViolation('query', asked.errors);
+    const { window } = asked;
     const siteOf = (assetId: string) => this.directory?.describe(assetId)?.site ?? null;
     const assetIds = q.site === undefined ? undefined : (this.directory?.all() ?? []).filter((a) => a.site === q.site).map((a) => a.assetId);
     const raises = assetIds !== undefined && assetIds.length === 0 ? [] : await this.log.raises({ ...window, ...(assetIds ? { assetIds } : {}) });

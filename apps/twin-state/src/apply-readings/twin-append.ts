@@ -6,16 +6,13 @@ import { inSpan, trace } from '@twinline/observability';
 import type { TwinRepository } from './twin-repository';
 import { twinStreamId } from '../streams';
 
-/** The reading behind an event (see causingReadingId), or null for an event decided from a command. */
+/**
+ * The reading behind an event: the first of a ReadingsApplied/ReadingsQuarantined segment, the
+ * trigger of the others; null for an event decided from a command (an operator, the scheduler, the
+ * alarm timer): its event id derives from its command (commandEventId). The switch is exhaustive, so
+ * a new event type must say which it is.
+ */
 export function readingIdOf(event: TwinEvent): string | null {
-  return COMMAND_EVENT_TYPES.has(event.type) ? null : causingReadingId(event);
-}
-
-/** Twin events decided from commands (operators, the scheduler, the alarm timer), not from one reading. */
-const COMMAND_EVENT_TYPES: ReadonlySet<string> = new Set(['AlarmAcknowledged', 'MaintenanceCompleted', 'AlarmShelved', 'AlarmUnshelved', 'AlarmRemovedFromService', 'AlarmReturnedToService', 'AlarmReannounced']);
-
-/** The reading behind an event: the first of a ReadingsApplied/ReadingsQuarantined segment, the trigger of the others. */
-export function causingReadingId(event: TwinEvent): string {
   switch (event.type) {
     case 'ReadingsApplied':
     case 'ReadingsQuarantined':
@@ -42,13 +39,19 @@ export function causingReadingId(event: TwinEvent): string {
     case 'AlarmRemovedFromService':
     case 'AlarmReturnedToService':
     case 'AlarmReannounced':
-      // Decided from a command (an operator, the scheduler, the alarm timer), not a reading: see commandEventId.
-      throw new Error(`${event.type} is not caused by a reading: its event id derives from its command (commandEventId)`);
+      return null;
     default: {
       const never: never = event;
       throw new Error(`unknown twin event ${String((never as { type: string }).type)}`);
     }
   }
+}
+
+/** The reading behind an event caused by a reading (readingIdOf); an event decided from a command has none. */
+export function causingReadingId(event: TwinEvent): string {
+  const readingId = readingIdOf(event);
+  if (readingId === null) throw new Error(`${event.type} is not caused by a reading: its event id derives from its command (commandEventId)`);
+  return readingId;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { alarmKpis, ISA_18_2_TARGETS, type AlarmLogEntry } from './kpi';
+import { alarmKpis, ISA_18_2_TARGETS, type AlarmLogEntry, kpiWindowOf, MAX_KPI_WINDOW_DAYS } from './kpi';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 /** 2026-01-01 at `minute`:`second` after midnight. */
@@ -126,5 +126,22 @@ describe('alarmKpis (ISA-18.2 alarm performance per site)', () => {
     [{ from: at(61), to: at(60) }, 'TWIN.INVALID_INPUT', 'from'],
   ])('given the window %j, then %s naming %s', (window, code, field) => {
     expect(() => alarmKpis([], window)).toThrow(expect.objectContaining({ code, errors: [expect.objectContaining({ field })] }));
+  });
+});
+
+describe('the window of a KPI query (kpiWindowOf)', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  it('given no from and no to, then the last 24 h up to now', () => {
+    expect(kpiWindowOf({}, now)).toEqual({ window: { from: '2026-11-25T12:00:00.000Z', to: '2026-11-26T12:00:00.000Z' } });
+  });
+  it('given only to, then the 24 h before it', () => {
+    expect(kpiWindowOf({ to: '2026-11-01T00:00:00Z' }, now)).toEqual({ window: { from: '2026-10-31T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' } });
+  });
+  it('given from not before to, then an error naming from', () => {
+    expect(kpiWindowOf({ from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' }, now)).toEqual({ errors: [{ field: 'from', message: 'must be before to (2026-11-01T00:00:00.000Z)' }] });
+  });
+  it(`given a window longer than ${MAX_KPI_WINDOW_DAYS} days, then an error naming from; exactly ${MAX_KPI_WINDOW_DAYS} days is accepted`, () => {
+    expect(kpiWindowOf({ from: '2026-09-01T00:00:00Z', to: '2026-11-01T00:00:00Z' }, now)).toEqual({ errors: [expect.objectContaining({ field: 'from', message: expect.stringContaining('at most 31 days') })] });
+    expect(kpiWindowOf({ from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' }, now)).toHaveProperty('window');
   });
 });

@@ -1,3 +1,4 @@
+import type { FieldError } from '@twinline/contracts';
 import { TwinError } from '../twin.errors';
 
 /**
@@ -132,6 +133,22 @@ const round = (n: number, digits = 2) => {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 };
+
+/** The longest window a KPI query may ask for. */
+export const MAX_KPI_WINDOW_DAYS = 31;
+const DAY_MS = 86_400_000;
+
+/**
+ * The window of a KPI query: `to` defaults to `nowMs`, `from` to 24 h before `to`; `from` must be
+ * before `to` and at most MAX_KPI_WINDOW_DAYS earlier. The errors name the field.
+ */
+export function kpiWindowOf(q: { readonly from?: string | undefined; readonly to?: string | undefined }, nowMs: number): { readonly window: KpiWindow } | { readonly errors: FieldError[] } {
+  const to = q.to !== undefined ? Date.parse(q.to) : nowMs;
+  const from = q.from !== undefined ? Date.parse(q.from) : to - DAY_MS;
+  if (from >= to) return { errors: [{ field: 'from', message: `must be before to (${iso(to)})` }] };
+  if (to - from > MAX_KPI_WINDOW_DAYS * DAY_MS) return { errors: [{ field: 'from', message: `may be at most ${MAX_KPI_WINDOW_DAYS} days before to: ask for a shorter window` }] };
+  return { window: { from: iso(from), to: iso(to) } };
+}
 
 function parseWindow(window: KpiWindow): { from: number; to: number } {
   const from = Date.parse(window.from);
