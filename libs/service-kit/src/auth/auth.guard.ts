@@ -86,26 +86,33 @@ export class AuthGuard implements CanActivate {
   }
 
   private authenticate(request: HttpRequest, route: string): AccessClaims {
-    const header = request.headers.authorization;
-    if (header === undefined || header === '') {
-      throw new DomainError(
-        'AUTH.UNAUTHENTICATED',
-        `${route} needs an access token: send "Authorization: Bearer <token>" (create one with: npx twinline token create --sub <name> --role <role>)`,
-        401,
-        { reason: 'missing' },
-        { 'www-authenticate': REALM },
-      );
-    }
-    const match = /^Bearer +(\S+) *$/i.exec(Array.isArray(header) ? header.join(',') : header);
-    if (!match) {
-      throw new DomainError('AUTH.UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"', 401, { reason: 'malformed' }, { 'www-authenticate': invalid('the Authorization header must be Bearer <token>') });
-    }
-    try {
-      return verifyToken(match[1]!, this.options.secret, this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000));
-    } catch (error) {
-      if (!(error instanceof TokenError)) throw error;
-      throw new DomainError('AUTH.UNAUTHENTICATED', `the access token is not accepted: ${error.message}`, 401, { reason: error.reason }, { 'www-authenticate': invalid(error.message) });
-    }
+    return authenticateBearer(
+      request.headers.authorization,
+      this.options.secret,
+      this.options.nowSeconds?.() ?? Math.floor(Date.now() / 1000),
+      `${route} needs an access token: send "Authorization: Bearer <token>" (create one with: npx twinline token create --sub <name> --role <role>)`,
+    );
+  }
+}
+
+/**
+ * The claims of a "Bearer <token>" Authorization header, or a 401 AUTH.UNAUTHENTICATED problem with
+ * an RFC 6750 challenge: `reason` missing (with `missingDetail`), malformed, or the token's refusal
+ * (expired, bad signature, …). The one way every service and the console's live feed read a token.
+ */
+export function authenticateBearer(header: string | readonly string[] | undefined, secret: string, nowSeconds: number, missingDetail: string): AccessClaims {
+  if (header === undefined || header === '' || header.length === 0) {
+    throw new DomainError('AUTH.UNAUTHENTICATED', missingDetail, 401, { reason: 'missing' }, { 'www-authenticate': REALM });
+  }
+  const match = /^Bearer +(\S+) *$/i.exec(typeof header === 'string' ? header : header.join(','));
+  if (!match) {
+    throw new DomainError('AUTH.UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"', 401, { reason: 'malformed' }, { 'www-authenticate': invalid('the Authorization header must be Bearer <token>') });
+  }
+  try {
+    return verifyToken(match[1]!, secret, nowSeconds);
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    throw new DomainError('AUTH.UNAUTHENTICATED', `the access token is not accepted: ${error.message}`, 401, { reason: error.reason }, { 'www-authenticate': invalid(error.message) });
   }
 }
 
