@@ -1,26 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
 import { z } from 'zod';
-import { assetIdSchema, isoTimeSchema, parseContract } from '@twinline/contracts';
-import { DomainError, RequireRoles, type AuthenticatedRequest } from '@twinline/service-kit';
+import { isoTimeSchema, parseContract } from '@twinline/contracts';
+import { RequireRoles } from '@twinline/service-kit';
 import { Upstream, UpstreamErrorFilter, withQuery } from '../upstream/upstream';
+import { authorizationOf, pathSegment, type ConsoleRequest } from './request';
 
-interface Request extends AuthenticatedRequest {
-  readonly headers: Record<string, string | string[] | undefined>;
-}
-
-const authorizationOf = (request: Request): string | undefined => {
-  const h = request.headers.authorization;
-  return Array.isArray(h) ? h[0] : h;
-};
-
-/** A path segment for twin-state: the asset id checked as the services check it; other ids 1-200 characters, never "." or "..". */
-export function pathSegment(value: string, field: 'assetId' | 'alarmId' | 'cause' | 'assetClass'): string {
-  if (field === 'assetId') return encodeURIComponent(parseContract(assetIdSchema, value, field));
-  if (value === '' || value === '.' || value === '..' || value.length > 200) {
-    throw new DomainError('CONTRACT.INVALID', `${field} must be an id of 1-200 characters, not "." or ".."`, 400, { errors: [{ field, message: 'must be an id' }] });
-  }
-  return encodeURIComponent(value);
-}
 
 /** The bodies are twin-state's to check (it names the field of a bad one); the console only bounds their size. */
 const body = z.record(z.string(), z.unknown()).refine((b) => JSON.stringify(b).length <= 10_000, 'the body may be at most 10,000 characters of JSON');
@@ -39,7 +23,7 @@ const alarmsQuery = z.object({ state: z.string().max(40).optional(), after: z.st
 export class AlarmConsoleController {
   constructor(@Inject(Upstream) private readonly upstream: Upstream) {}
 
-  private post(request: Request, path: string, payload: unknown) {
+  private post(request: ConsoleRequest, path: string, payload: unknown) {
     const b = parseContract(body, payload ?? {}, 'body');
     return this.upstream.json('twin-state', { method: 'POST', path, authorization: authorizationOf(request), body: b });
   }
@@ -48,7 +32,7 @@ export class AlarmConsoleController {
   @Post('assets/:assetId/alarms/:alarmId/shelve')
   @RequireRoles('operator')
   @HttpCode(200)
-  shelve(@Req() request: Request, @Param('assetId') assetId: string, @Param('alarmId') alarmId: string, @Body() payload: unknown) {
+  shelve(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Param('alarmId') alarmId: string, @Body() payload: unknown) {
     return this.post(request, `/v1/assets/${pathSegment(assetId, 'assetId')}/alarms/${pathSegment(alarmId, 'alarmId')}/shelve`, payload);
   }
 
@@ -56,7 +40,7 @@ export class AlarmConsoleController {
   @Post('assets/:assetId/alarms/:alarmId/unshelve')
   @RequireRoles('operator')
   @HttpCode(200)
-  unshelve(@Req() request: Request, @Param('assetId') assetId: string, @Param('alarmId') alarmId: string, @Body() payload: unknown) {
+  unshelve(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Param('alarmId') alarmId: string, @Body() payload: unknown) {
     return this.post(request, `/v1/assets/${pathSegment(assetId, 'assetId')}/alarms/${pathSegment(alarmId, 'alarmId')}/unshelve`, payload);
   }
 
@@ -64,7 +48,7 @@ export class AlarmConsoleController {
   @Post('assets/:assetId/alarm-causes/:cause/out-of-service')
   @RequireRoles('operator')
   @HttpCode(200)
-  outOfService(@Req() request: Request, @Param('assetId') assetId: string, @Param('cause') cause: string, @Body() payload: unknown) {
+  outOfService(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Param('cause') cause: string, @Body() payload: unknown) {
     return this.post(request, `/v1/assets/${pathSegment(assetId, 'assetId')}/alarm-causes/${pathSegment(cause, 'cause')}/out-of-service`, payload);
   }
 
@@ -72,27 +56,27 @@ export class AlarmConsoleController {
   @Post('assets/:assetId/alarm-causes/:cause/in-service')
   @RequireRoles('operator')
   @HttpCode(200)
-  inService(@Req() request: Request, @Param('assetId') assetId: string, @Param('cause') cause: string, @Body() payload: unknown) {
+  inService(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Param('cause') cause: string, @Body() payload: unknown) {
     return this.post(request, `/v1/assets/${pathSegment(assetId, 'assetId')}/alarm-causes/${pathSegment(cause, 'cause')}/in-service`, payload);
   }
 
   /** GET /api/alarms?state=&after=&limit=: the alarms across assets (twin-state's answer). */
   @Get('alarms')
-  alarms(@Req() request: Request, @Query() query: unknown) {
+  alarms(@Req() request: ConsoleRequest, @Query() query: unknown) {
     const q = parseContract(alarmsQuery, query ?? {}, 'query');
     return this.upstream.json('twin-state', { path: withQuery('/v1/alarms', q), authorization: authorizationOf(request) });
   }
 
   /** GET /api/alarm-kpis?site=&from=&to=: the ISA-18.2 alarm KPIs per site with their targets (twin-state's answer). */
   @Get('alarm-kpis')
-  alarmKpis(@Req() request: Request, @Query() query: unknown) {
+  alarmKpis(@Req() request: ConsoleRequest, @Query() query: unknown) {
     const q = parseContract(kpiQuery, query ?? {}, 'query');
     return this.upstream.json('twin-state', { path: withQuery('/v1/alarm-kpis', q), authorization: authorizationOf(request) });
   }
 
   /** GET /api/profiles/:assetClass: the profile of a class, alarmPolicy (maxShelveSeconds …) included (twin-state's answer). */
   @Get('profiles/:assetClass')
-  profile(@Req() request: Request, @Param('assetClass') assetClass: string) {
+  profile(@Req() request: ConsoleRequest, @Param('assetClass') assetClass: string) {
     return this.upstream.json('twin-state', { path: `/v1/profiles/${pathSegment(assetClass, 'assetClass')}`, authorization: authorizationOf(request) });
   }
 }

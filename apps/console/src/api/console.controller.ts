@@ -2,21 +2,14 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseFi
 import { z } from 'zod';
 import { assetIdSchema, isoTimeSchema, parseContract, ROLES, type AccessClaims } from '@twinline/contracts';
 import { DEFAULT_PROFILES } from '@twinline/domain-twin';
-import { ASSET_DIRECTORY, DomainError, RequireRoles, claimsOf, type AssetDirectory, type AuthenticatedRequest } from '@twinline/service-kit';
+import { ASSET_DIRECTORY, DomainError, RequireRoles, claimsOf, type AssetDirectory } from '@twinline/service-kit';
 import { SeriesBuilder, SERIES_MAX_POINTS, type HistoryEvent } from '../series/series';
 import { Upstream, UpstreamError, UpstreamErrorFilter, withQuery } from '../upstream/upstream';
 import { buildFleet, profileOfAsset, type ProfileView, type TwinView } from './asset-views';
 import { predictionOf } from './prediction-view';
 import { vibrationZonesOf } from './vibration-zones';
+import { authorizationOf, pathSegment, type ConsoleRequest } from './request';
 
-interface Request extends AuthenticatedRequest {
-  readonly headers: Record<string, string | string[] | undefined>;
-}
-
-const authorizationOf = (request: Request): string | undefined => {
-  const h = request.headers.authorization;
-  return Array.isArray(h) ? h[0] : h;
-};
 
 const text = (max = 200) => z.string().min(1).max(max);
 const fleetQuery = z.object({ site: text().optional(), assetClass: text().optional(), status: text(40).optional() });
@@ -35,15 +28,7 @@ const FLEET_MAX = 50_000;
 /** How long the threshold profiles read from twin-state are reused. */
 const PROFILES_TTL_MS = 30_000;
 
-/** A path segment for a service's URL: the asset id checked as the services check it, other ids never "." or "..". */
-const segment = (value: string, field: string): string => {
-  if (field === 'assetId') return encodeURIComponent(parseContract(assetIdSchema, value, field));
-  if (value === '' || value === '.' || value === '..' || value.length > 200) {
-    throw new DomainError('CONTRACT.INVALID', `${field} must be an id of 1-200 characters, not "." or ".."`, 400, { errors: [{ field, message: 'must be an id' }] });
-  }
-  return encodeURIComponent(value);
-};
-const path = (assetId: string) => segment(assetId, 'assetId');
+const path = (assetId: string) => pathSegment(assetId, 'assetId');
 
 /**
  * The console's API for its web app (the browser talks to nothing else): each route calls the
@@ -62,14 +47,14 @@ export class ConsoleController {
 
   /** GET /api/session: who the token is (401 problem when missing or not valid). */
   @Get('session')
-  session(@Req() request: Request) {
+  session(@Req() request: ConsoleRequest) {
     const claims: AccessClaims = claimsOf(request);
     return { sub: claims.sub, roles: claims.roles, expiresAt: new Date(claims.exp * 1000).toISOString() };
   }
 
   /** GET /api/fleet?site=&assetClass=&status=: every asset with its class, site, status and latest metrics. */
   @Get('fleet')
-  async fleet(@Req() request: Request, @Query() query: unknown) {
+  async fleet(@Req() request: ConsoleRequest, @Query() query: unknown) {
     const q = parseContract(fleetQuery, query, 'query');
     const twins: TwinView[] = [];
     let after: string | null = null;
@@ -83,7 +68,7 @@ export class ConsoleController {
 
   /** GET /api/assets/:assetId?at=: the twin (as of `at`), its class, site, limits and the vibration zones. */
   @Get('assets/:assetId')
-  async asset(@Req() request: Request, @Param('assetId') assetId: string, @Query() query: unknown) {
+  async asset(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Query() query: unknown) {
     const q = parseContract(assetQuery, query, 'query');
     const authorization = authorizationOf(request);
     const [twin, profiles] = await Promise.all([
@@ -106,7 +91,7 @@ export class ConsoleController {
 
   /** GET /api/assets/:assetId/series?from=&to=: the readings as chart points, time-ordered, the last 20,000 at most. */
   @Get('assets/:assetId/series')
-  async series(@Req() request: Request, @Param('assetId') assetId: string, @Query() query: unknown) {
+  async series(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Query() query: unknown) {
     const q = parseContract(seriesQuery, query, 'query');
     if (q.from !== undefined && q.to !== undefined && Date.parse(q.from) > Date.parse(q.to)) {
       throw new DomainError('CONTRACT.INVALID', `query.from (${q.from}) is after query.to (${q.to})`, 400, { errors: [{ field: 'query.from', message: 'must not be after to' }] });
@@ -128,14 +113,14 @@ export class ConsoleController {
 
   /** GET /api/assets/:assetId/events?fromVersion=&limit=&type=&from=&to=: the twin's history, a page (twin-state's answer). */
   @Get('assets/:assetId/events')
-  events(@Req() request: Request, @Param('assetId') assetId: string, @Query() query: unknown) {
+  events(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Query() query: unknown) {
     const q = parseContract(eventsQuery, query, 'query');
     return this.upstream.json('twin-state', { path: withQuery(`/v1/assets/${path(assetId)}/events`, q), authorization: authorizationOf(request) });
   }
 
   /** GET /api/assets/:assetId/quarantine: the asset's latest quarantined readings (integrity's answer, 100 at most). */
   @Get('assets/:assetId/quarantine')
-  quarantine(@Req() request: Request, @Param('assetId') assetId: string) {
+  quarantine(@Req() request: ConsoleRequest, @Param('assetId') assetId: string) {
     const id = parseContract(assetIdSchema, assetId, 'assetId');
     return this.upstream.json('integrity', { path: withQuery('/v1/quarantine', { assetId: id, limit: 100 }), authorization: authorizationOf(request) });
   }
@@ -144,14 +129,14 @@ export class ConsoleController {
   @Post('assets/:assetId/alarms/:alarmId/acknowledge')
   @RequireRoles('operator')
   @HttpCode(200)
-  acknowledge(@Req() request: Request, @Param('assetId') assetId: string, @Param('alarmId') alarmId: string, @Body() body: unknown) {
+  acknowledge(@Req() request: ConsoleRequest, @Param('assetId') assetId: string, @Param('alarmId') alarmId: string, @Body() body: unknown) {
     const b = parseContract(ackBody, body ?? {}, 'body');
-    return this.upstream.json('twin-state', { method: 'POST', path: `/v1/assets/${path(assetId)}/alarms/${segment(alarmId, 'alarmId')}/acknowledge`, authorization: authorizationOf(request), body: b });
+    return this.upstream.json('twin-state', { method: 'POST', path: `/v1/assets/${path(assetId)}/alarms/${pathSegment(alarmId, 'alarmId')}/acknowledge`, authorization: authorizationOf(request), body: b });
   }
 
   /** GET /api/work-orders?status=&assetId=: the scheduler's work orders (500 at most). */
   @Get('work-orders')
-  workOrders(@Req() request: Request, @Query() query: unknown) {
+  workOrders(@Req() request: ConsoleRequest, @Query() query: unknown) {
     const q = parseContract(workOrdersQuery, query, 'query');
     return this.upstream.json('maintenance-scheduler', { path: withQuery('/v1/work-orders', { ...q, limit: 500 }), authorization: authorizationOf(request) });
   }
@@ -160,17 +145,17 @@ export class ConsoleController {
   @Post('work-orders/:workOrderId/:action')
   @RequireRoles(...ROLES)
   @HttpCode(200)
-  workOrderAction(@Req() request: Request, @Param('workOrderId') workOrderId: string, @Param('action') action: string, @Body() body: unknown) {
+  workOrderAction(@Req() request: ConsoleRequest, @Param('workOrderId') workOrderId: string, @Param('action') action: string, @Body() body: unknown) {
     if (!(WORK_ORDER_ACTIONS as readonly string[]).includes(action)) {
       throw new DomainError('HTTP.404', `no work-order action "${action.slice(0, 40)}": use ${WORK_ORDER_ACTIONS.join(', ')}`, 404);
     }
-    return this.upstream.json('maintenance-scheduler', { method: 'POST', path: `/v1/work-orders/${segment(workOrderId, 'workOrderId')}/${action}`, authorization: authorizationOf(request), body: body ?? {} });
+    return this.upstream.json('maintenance-scheduler', { method: 'POST', path: `/v1/work-orders/${pathSegment(workOrderId, 'workOrderId')}/${action}`, authorization: authorizationOf(request), body: body ?? {} });
   }
 
   /** GET /api/audit/verify?assetId=: twin-state's hash-chain verification, of one asset's twin or of all (auditor). */
   @Get('audit/verify')
   @RequireRoles('auditor')
-  auditVerify(@Req() request: Request, @Query() query: unknown) {
+  auditVerify(@Req() request: ConsoleRequest, @Query() query: unknown) {
     const q = parseContract(auditQuery, query, 'query');
     if (q.assetId !== undefined) parseContract(assetIdSchema, q.assetId, 'query.assetId');
     return this.upstream.json('twin-state', { path: withQuery('/v1/audit/verify', { streamId: q.assetId === undefined ? undefined : `asset-${q.assetId}` }), authorization: authorizationOf(request) });
