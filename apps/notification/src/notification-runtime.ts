@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { createTransport } from 'nodemailer';
 import type { Topology } from '@twinline/contracts';
+import { ALARM_STOP_EVENT_TYPES, type AlarmStopEventType } from '@twinline/domain-notification';
 import { Messaging } from '@twinline/messaging';
 import { createLogger } from '@twinline/observability';
 import { ASSET_DIRECTORY, TOPOLOGY, type AssetDirectory } from '@twinline/service-kit';
@@ -11,6 +12,15 @@ import { deliveriesGauge } from './dispatch/dispatch.metrics';
 import { EscalationStore } from './escalation/escalation-store';
 import { escalateDue, recordAlarmStops } from './escalation/escalation.handler';
 import { parsePublishedEvent, recordNotifications } from './record-notification/record-notification.handler';
+
+/** The durable of each alarm stop event type (the first three are older than the rest: their consumers continue). */
+const ALARM_STOP_DURABLES: Record<AlarmStopEventType, string> = {
+  AlarmAcknowledged: 'notification__TWIN_ALARM_ACK',
+  AlarmCleared: 'notification__TWIN_ALARM_CLEARED',
+  AlarmShelved: 'notification__TWIN_ALARM_SHELVED',
+  AlarmRemovedFromService: 'notification__TWIN_ALARM_OUT_OF_SERVICE',
+  AlarmUnshelved: 'notification__TWIN_ALARM_UNSHELVED',
+};
 
 /** Runs `tick` every `everyMs` until stopped (a failed tick is logged and retried at the next). */
 function every(everyMs: number, tick: () => Promise<void>, onError: (error: unknown) => void): { stop(): Promise<void> } {
@@ -40,7 +50,7 @@ function every(everyMs: number, tick: () => Promise<void>, onError: (error: unkn
 /**
  * Consumes the events people are told about (alarms, security violations, sensor faults, work orders)
  * into the delivery log, and runs the dispatcher; with NOTIFY_ROUTES also the escalations of
- * unacknowledged alarms (AlarmAcknowledged, AlarmCleared and AlarmShelved stop them). NATS 2.9 takes one filter
+ * unacknowledged alarms (AlarmAcknowledged, AlarmCleared, AlarmRemovedFromService and AlarmShelved stop them, AlarmUnshelved lifts a shelve's stop). NATS 2.9 takes one filter
  * subject per consumer: one durable per event type.
  */
 @Injectable()
@@ -119,10 +129,8 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_SECURITY', filterSubject: this.topology.filters.twinEvents('SecurityViolationDetected'), handle: notify },
       { stream: this.topology.streams.twin, durable: 'notification__TWIN_SENSOR_FAULT', filterSubject: this.topology.filters.twinEvents('SensorFaultDetected'), handle: notify },
       { stream: this.topology.streams.maintenance, durable: 'notification__MAINTENANCE', filterSubject: this.topology.filters.maintenanceEvents('WorkOrderOpened'), handle: notify },
-      // Acknowledged or cleared alarms stop their escalations (remembered even without routes: a later NOTIFY_ROUTES starts none for them).
-      { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_ACK', filterSubject: this.topology.filters.twinEvents('AlarmAcknowledged'), handle: stops },
-      { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_CLEARED', filterSubject: this.topology.filters.twinEvents('AlarmCleared'), handle: stops },
-      { stream: this.topology.streams.twin, durable: 'notification__TWIN_ALARM_SHELVED', filterSubject: this.topology.filters.twinEvents('AlarmShelved'), handle: stops },
+      // Acknowledged, cleared, out-of-service and shelved alarms stop their escalations, an unshelve resumes them (remembered even without routes: a later NOTIFY_ROUTES starts none for them).
+      ...ALARM_STOP_EVENT_TYPES.map((type) => ({ stream: this.topology.streams.twin, durable: ALARM_STOP_DURABLES[type], filterSubject: this.topology.filters.twinEvents(type), handle: stops })),
     ];
     for (const { handle, ...s } of subscriptions) {
       const consumer = await this.bus.consume({

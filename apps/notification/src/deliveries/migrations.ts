@@ -147,6 +147,22 @@ export class DeliveriesRouting1732560000700 implements MigrationInterface {
   }
 }
 
+/**
+ * `alarm_stops.liftable`: a stop that ends (a shelve, lifted by its unshelve) rather than one for good
+ * (acknowledged, cleared, out of service); a stop for good replaces a liftable one.
+ */
+export class DeliveriesLiftableStops1732560000800 implements MigrationInterface {
+  name = 'DeliveriesLiftableStops1732560000800';
+  async up(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`ALTER TABLE ${s}.alarm_stops ADD COLUMN IF NOT EXISTS liftable boolean NOT NULL DEFAULT false`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    const s = migrationSchema(q);
+    await q.query(`ALTER TABLE ${s}.alarm_stops DROP COLUMN IF EXISTS liftable`);
+  }
+}
+
 /** Every migration of the notification service, in order. */
 export const NOTIFICATION_MIGRATIONS = [
   DeliveriesInitial1732560000300,
@@ -154,4 +170,5 @@ export const NOTIFICATION_MIGRATIONS = [
   DeliveriesRetry1732560000500,
   DeliveriesThrottle1732560000600,
   DeliveriesRouting1732560000700,
+  DeliveriesLiftableStops1732560000800,
 ];

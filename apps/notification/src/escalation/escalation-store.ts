@@ -28,12 +28,20 @@ export interface EscalationRow extends NewEscalation {
   position: string;
 }
 
-/** The alarm was acknowledged or cleared: its escalations stop. */
+/** The alarm was acknowledged, cleared, taken out of service or shelved: its escalations stop (a liftable stop, a shelve, until its lift). */
 export interface AlarmStop {
   assetId: string;
   alarmId: string;
   eventId: string;
   reason: string;
+  liftable: boolean;
+}
+
+/** The alarm's shelve ended: the escalations it stopped resume. */
+export interface AlarmLift {
+  assetId: string;
+  alarmId: string;
+  eventId: string;
 }
 
 /** What an escalation that came due records: its deliveries, the level reached and when the next is due. */
@@ -121,14 +129,28 @@ export class EscalationStore {
     });
   }
 
-  /** Remembers the first stop of each alarm and stops its running escalations. Returns how many escalations it stopped. */
+  /**
+   * Remembers the first stop of each alarm and stops its running escalations; a stop for good
+   * (not liftable) replaces a liftable one (a shelve), and the escalations it stopped take its reason.
+   * Returns how many escalations it stopped.
+   */
   async stop(stops: readonly AlarmStop[]): Promise<number> {
     if (stops.length === 0) return 0;
     return withTransaction(this.pool, async (client) => {
       await this.lockAlarms(client, stops);
       let stopped = 0;
       for (const s of stops) {
-        await client.query(`INSERT INTO ${this.s}.alarm_stops (asset_id, alarm_id, event_id, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [s.assetId, s.alarmId, s.eventId, s.reason]);
+        const replaced = await client.query(
+          `INSERT INTO ${this.s}.alarm_stops AS st (asset_id, alarm_id, event_id, reason, liftable) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (asset_id, alarm_id) DO UPDATE SET event_id = EXCLUDED.event_id, reason = EXCLUDED.reason, liftable = false
+           WHERE st.liftable AND NOT EXCLUDED.liftable
+           RETURNING (xmax <> 0) AS replaced`,
+          [s.assetId, s.alarmId, s.eventId, s.reason, s.liftable],
+        );
+        if ((replaced.rows[0] as { replaced?: boolean } | undefined)?.replaced) {
+          // The escalations the shelve stopped are now stopped for good, and say why.
+          await client.query(`UPDATE ${this.s}.escalations SET stop_reason = $3 WHERE asset_id = $1 AND alarm_id = $2 AND stopped_at IS NOT NULL`, [s.assetId, s.alarmId, s.reason]);
+        }
         const r = await client.query(
           `UPDATE ${this.s}.escalations e SET stopped_at = st.at, stop_reason = st.reason, next_at = NULL
            FROM ${this.s}.alarm_stops st WHERE st.asset_id = $1 AND st.alarm_id = $2 AND e.asset_id = $1 AND e.alarm_id = $2 AND e.stopped_at IS NULL`,
@@ -137,6 +159,29 @@ export class EscalationStore {
         stopped += r.rowCount ?? 0;
       }
       return stopped;
+    });
+  }
+
+  /**
+   * Ends the liftable stop (the shelve) of each alarm: its escalations resume, due at once (the
+   * escalation round works out which level is due). A stop for good is not lifted; a lift without a
+   * liftable stop (redelivered, or after an acknowledgement) changes nothing. Returns how many escalations resumed.
+   */
+  async lift(lifts: readonly AlarmLift[]): Promise<number> {
+    if (lifts.length === 0) return 0;
+    return withTransaction(this.pool, async (client) => {
+      await this.lockAlarms(client, lifts);
+      let resumed = 0;
+      for (const l of lifts) {
+        const deleted = await client.query(`DELETE FROM ${this.s}.alarm_stops WHERE asset_id = $1 AND alarm_id = $2 AND liftable`, [l.assetId, l.alarmId]);
+        if (!deleted.rowCount) continue;
+        const r = await client.query(
+          `UPDATE ${this.s}.escalations SET stopped_at = NULL, stop_reason = NULL, next_at = now() WHERE asset_id = $1 AND alarm_id = $2 AND stopped_at IS NOT NULL`,
+          [l.assetId, l.alarmId],
+        );
+        resumed += r.rowCount ?? 0;
+      }
+      return resumed;
     });
   }
 

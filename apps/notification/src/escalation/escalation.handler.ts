@@ -1,29 +1,40 @@
 import type { PublishedEvent } from '@twinline/contracts';
-import { channelsOf, dueEscalation, escalationNotification, nextEscalationAt, type EscalationState, type QuietHours, type Routes, type ThrottlePolicy } from '@twinline/domain-notification';
+import { alarmStopOf, channelsOf, dueEscalation, escalationNotification, nextEscalationAt, type EscalationState, type QuietHours, type Routes, type ThrottlePolicy } from '@twinline/domain-notification';
 import type { Delivery } from '@twinline/messaging';
 import type { NewDelivery } from '../deliveries/delivery-store';
 import { deliveryDecider } from '../record-notification/record-notification.handler';
-import type { AlarmStop, EscalationRow, EscalationStep, EscalationStore } from './escalation-store';
-
-/** Why an event stops an alarm's escalations, or null for an event that does not. */
-function stopOf(event: PublishedEvent): AlarmStop | null {
-  const alarmId = event.data['alarmId'];
-  if (typeof alarmId !== 'string' || alarmId === '') return null;
-  const by = event.data['by'];
-  if (event.type === 'AlarmAcknowledged') return { assetId: event.assetId, alarmId, eventId: event.eventId, reason: `acknowledged by ${typeof by === 'string' ? by : 'someone'}` };
-  if (event.type === 'AlarmCleared') return { assetId: event.assetId, alarmId, eventId: event.eventId, reason: 'cleared' };
-  // A shelved alarm is hidden from the operators on purpose (ISA-18.2): escalating it would defeat that.
-  if (event.type === 'AlarmShelved') return { assetId: event.assetId, alarmId, eventId: event.eventId, reason: `shelved by ${typeof by === 'string' ? by : 'someone'}` };
-  return null;
-}
+import type { AlarmLift, AlarmStop, EscalationRow, EscalationStep, EscalationStore } from './escalation-store';
 
 /**
- * AlarmAcknowledged, AlarmCleared and AlarmShelved stop the alarm's escalations. The stop is remembered, so one
- * that comes before its alarm's escalation started still stops it; one for an alarm nobody
- * escalates is harmless. Redelivered, it changes nothing.
+ * AlarmAcknowledged, AlarmCleared and AlarmRemovedFromService stop the alarm's escalations for good;
+ * AlarmShelved stops them until its AlarmUnshelved (the pure alarmStopOf decides). A stop is
+ * remembered, so one that comes before its alarm's escalation started still stops it; one for an
+ * alarm nobody escalates is harmless. Stops and lifts apply in the batch's order; redelivered, they
+ * change nothing. Returns how many escalations stopped or resumed.
  */
-export async function recordAlarmStops(batch: readonly Delivery<PublishedEvent>[], escalations: Pick<EscalationStore, 'stop'>): Promise<number> {
-  return escalations.stop(batch.map((d) => stopOf(d.data)).filter((s): s is AlarmStop => s !== null));
+export async function recordAlarmStops(batch: readonly Delivery<PublishedEvent>[], escalations: Pick<EscalationStore, 'stop' | 'lift'>): Promise<number> {
+  let changed = 0;
+  let stops: AlarmStop[] = [];
+  let lifts: AlarmLift[] = [];
+  const flush = async () => {
+    if (stops.length) changed += await escalations.stop(stops);
+    if (lifts.length) changed += await escalations.lift(lifts);
+    stops = [];
+    lifts = [];
+  };
+  for (const d of batch) {
+    const s = alarmStopOf(d.data);
+    if (!s) continue;
+    if (s.kind === 'stop') {
+      if (lifts.length) await flush();
+      stops.push({ assetId: s.assetId, alarmId: s.alarmId, eventId: s.eventId, reason: s.reason, liftable: s.liftable });
+    } else {
+      if (stops.length) await flush();
+      lifts.push({ assetId: s.assetId, alarmId: s.alarmId, eventId: s.eventId });
+    }
+  }
+  await flush();
+  return changed;
 }
 
 /**

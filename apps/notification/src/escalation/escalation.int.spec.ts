@@ -139,6 +139,63 @@ describe('routing, escalation and idempotency (Postgres)', () => {
     expect(await tick()).toBe(0);
   });
 
+  const shelve = (id: string) => event(id, 'AlarmShelved', 'E-201', { alarmId: 'ALM-E-1', cause: 'x', by: 'user:operator', at: '2024-01-01T03:02:00Z', until: '2024-01-01T04:02:00Z', reason: 'nuisance' });
+  const unshelve = (id: string) => event(id, 'AlarmUnshelved', 'E-201', { alarmId: 'ALM-E-1', cause: 'x', at: '2024-01-01T04:02:00Z', reason: 'EXPIRED' });
+  const escalation = async () => (await escalations.list({ limit: 10 }))[0]!;
+
+  it('given a running escalation, when its alarm is taken out of service, then it stops for good', async () => {
+    await recordNotifications([alarm('E-1', 'E-201')], deps);
+    const out = event('E-1:oos', 'AlarmRemovedFromService', 'E-201', { alarmId: 'ALM-E-1', cause: 'x', by: 'user:tech', at: '2024-01-01T03:02:00Z', reason: 'sensor replaced' });
+    expect(await recordAlarmStops([out, out], escalations)).toBe(1);
+    // A cause without an open alarm stops nothing.
+    expect(await recordAlarmStops([event('E-2:oos', 'AlarmRemovedFromService', 'E-201', { alarmId: null, cause: 'y', by: 'user:tech', at: '2024-01-01T03:02:00Z', reason: 'r' })], escalations)).toBe(0);
+    expect(await escalation()).toMatchObject({ nextAt: null, stoppedAt: expect.any(String), stopReason: 'out of service by user:tech: sensor replaced' });
+    // Not liftable: an unshelve (or a shelve before it) changes nothing.
+    expect(await recordAlarmStops([shelve('E-1:shelve'), unshelve('E-1:unshelve')], escalations)).toBe(0);
+    await passes(3600);
+    expect(await tick()).toBe(0);
+    expect(await escalation()).toMatchObject({ nextAt: null, stopReason: 'out of service by user:tech: sensor replaced' });
+  });
+
+  it('given a running escalation, when its alarm is shelved, then it stops; when the shelve ends, then it resumes with the level due', async () => {
+    await recordNotifications([alarm('E-1', 'E-201')], deps);
+    expect(await recordAlarmStops([shelve('E-1:shelve'), shelve('E-1:shelve')], escalations)).toBe(1);
+    expect(await escalation()).toMatchObject({ level: 0, nextAt: null, stoppedAt: expect.any(String), stopReason: 'shelved by user:operator' });
+    await passes(61);
+    expect(await tick()).toBe(0);
+
+    // Unshelved (redelivered: resumed once).
+    expect(await recordAlarmStops([unshelve('E-1:unshelve'), unshelve('E-1:unshelve')], escalations)).toBe(1);
+    expect(await recordAlarmStops([unshelve('E-1:unshelve')], escalations)).toBe(0);
+    expect(await escalation()).toMatchObject({ level: 0, nextAt: expect.any(String), stoppedAt: null, stopReason: null });
+    // The first level came due while shelved: it goes out at the next round.
+    expect(await tick()).toBe(2);
+    expect((await store.list({ kind: 'alarm.escalated', limit: 10 })).map((d) => d.recipient)).toEqual(['alice', 'erin']);
+    expect(await escalation()).toMatchObject({ level: 1, nextAt: expect.any(String), stoppedAt: null });
+  });
+
+  it('given a shelved alarm, when it is acknowledged and then unshelved, then its escalation stays stopped, by the acknowledgement', async () => {
+    await recordNotifications([alarm('E-1', 'E-201')], deps);
+    expect(await recordAlarmStops([shelve('E-1:shelve')], escalations)).toBe(1);
+    const ack = event('E-1:ack', 'AlarmAcknowledged', 'E-201', { alarmId: 'ALM-E-1', by: 'user:operator', at: '2024-01-01T03:05:00Z' });
+    expect(await recordAlarmStops([ack, ack], escalations)).toBe(0);
+    expect(await escalation()).toMatchObject({ nextAt: null, stopReason: 'acknowledged by user:operator' });
+    expect(await recordAlarmStops([unshelve('E-1:unshelve')], escalations)).toBe(0);
+    // A shelve redelivered after the acknowledgement does not make the stop liftable again.
+    expect(await recordAlarmStops([shelve('E-1:shelve'), unshelve('E-1:unshelve')], escalations)).toBe(0);
+    await passes(3600);
+    expect(await tick()).toBe(0);
+    expect(await escalation()).toMatchObject({ nextAt: null, stoppedAt: expect.any(String), stopReason: 'acknowledged by user:operator' });
+  });
+
+  it('given a shelve that arrives before its alarm, then the escalation starts stopped and its unshelve resumes it', async () => {
+    await recordAlarmStops([shelve('E-1:shelve')], escalations);
+    await recordNotifications([alarm('E-1', 'E-201')], deps);
+    expect(await escalation()).toMatchObject({ nextAt: null, stopReason: 'shelved by user:operator' });
+    expect(await recordAlarmStops([unshelve('E-1:unshelve')], escalations)).toBe(1);
+    expect(await escalation()).toMatchObject({ nextAt: expect.any(String), stoppedAt: null });
+  });
+
   it('given a burst of 100 alarms on one asset, then each recipient and channel gets at most the limit, the rest held back for a digest of their own', async () => {
     const burst = Array.from({ length: 100 }, (_, i) => alarm(`B-${i}`, 'P-101', 'HIGH', `Temperature ${81 + i} °C > 80 °C`));
     await Promise.all([0, 1, 2, 3].map((b) => recordNotifications(burst.slice(b * 25, b * 25 + 25), deps)));

@@ -32,3 +32,4 @@ export {
   type Severity,
 } from './notification.routes';
 export { dueEscalation, escalated, escalationNotification, nextEscalationAt, stopEscalation, type DueEscalation, type EscalationState } from './notification.escalation';
+export { ALARM_STOP_EVENT_TYPES, alarmStopOf, type AlarmStopEvent, type AlarmStopEventType, type AlarmStopOrLift } from './notification.alarm-stops';
